@@ -1,0 +1,51 @@
+# Two commands a newcomer needs: `make book` and `make test`.
+# Both create .venv with python3 when it is missing and install what they need into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: book test unit doctest notebooks lint book-strict lab benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever the package's declared dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[book,test]"
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The site is at $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+doctest: $(STAMP)
+	$(BIN)/python -m pytest --doctest-modules consentlib -p no:cacheprovider
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax book -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check consentlib tests benchmarks
+	$(BIN)/ruff format --check consentlib tests benchmarks
+
+book-strict: $(STAMP)
+	rm -rf _build
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_randomization_inference.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache
