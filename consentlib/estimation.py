@@ -1,0 +1,535 @@
+"""Estimates of treatment effects, with standard errors that a methodologist would trust.
+
+The functions follow R's estimatr: :func:`difference_in_means` (Welch, or blocked as
+estimatr's ``difference_in_means(blocks=)``), :func:`ols` (statsmodels underneath, fixed effects
+as dummies so that HC2 leverages are right), :func:`contrast` for linear combinations, and
+:func:`balance_table` for covariate balance across arms. Every result has a tidy ``.table``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from ._validation import (
+    check_columns,
+    check_dataframe,
+    check_labels_present,
+    check_numeric,
+    check_probability,
+)
+from .results import EstimationResult, Exclusions, drop_missing, tidy_table
+
+__all__ = [
+    "BalanceResult",
+    "balance_table",
+    "contrast",
+    "difference_in_means",
+    "ols",
+]
+
+SE_TYPES: dict[str, str] = {
+    "classical": "nonrobust",
+    "HC0": "HC0",
+    "HC1": "HC1",
+    "HC2": "HC2",
+    "HC3": "HC3",
+    "stata": "HC1",
+}
+
+INTERCEPT = "(Intercept)"
+
+
+def _as_list(value: str | Sequence[str] | None, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    values = list(value)
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{name} must be a column name or a list of column names; got {value!r}")
+    return values
+
+
+def _check_se_type(se_type: str) -> str:
+    if se_type not in SE_TYPES:
+        raise ValueError(f"se_type must be one of {list(SE_TYPES)}; got {se_type!r}")
+    return se_type
+
+
+def _dummies(values: pd.Series, prefix: str) -> pd.DataFrame:
+    """Indicators for every level but the first in sorted order (R's and statsmodels' base)."""
+    levels = sorted(values.unique(), key=str)
+    return pd.DataFrame(
+        {f"{prefix}[{level}]": (values == level).to_numpy(float) for level in levels[1:]},
+        index=values.index,
+    )
+
+
+def _check_fixed_effect_singletons(kept: pd.DataFrame, fixed_effects: list[str], se_type: str):
+    """HC2 and HC3 divide by 1 - leverage, which is 0 for a fixed-effect group of one."""
+    if se_type not in ("HC2", "HC3"):
+        return
+    for column in fixed_effects:
+        sizes = kept[column].value_counts()
+        singletons = sizes[sizes == 1]
+        if len(singletons):
+            raise ValueError(
+                f"fixed effect {column!r} has a group with one observation "
+                f"({singletons.index[0]!r}); its leverage is 1, so se_type={se_type!r} is "
+                f"undefined. Use se_type='HC1' or 'classical', or merge the group."
+            )
+
+
+def ols(
+    data: pd.DataFrame,
+    outcome: str,
+    condition: str | None,
+    *,
+    reference: str = "control",
+    fixed_effects: str | Sequence[str] | None = None,
+    covariates: str | Sequence[str] | None = None,
+    se_type: str = "HC2",
+    alpha: float = 0.05,
+) -> EstimationResult:
+    """Regress an outcome on condition indicators, with optional fixed effects and covariates.
+
+    Each condition other than ``reference`` gets an indicator; fixed effects enter as dummies
+    for every level but the first in sorted order, so the intercept is the fitted mean of the
+    reference condition in that first level. Tests and intervals are t-based on N - rank degrees
+    of freedom for every ``se_type``, as estimatr's ``lm_robust``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit.
+    outcome : str
+        The outcome column (numeric).
+    condition : str or None
+        The column of condition labels. None fits the intercept, covariates and fixed effects
+        alone (an ordinary regression such as ``mpg ~ hp``).
+    reference : str
+        The condition the others are compared with.
+    fixed_effects : str or list of str, optional
+        Columns whose levels get their own intercepts (for example the enumerator).
+    covariates : str or list of str, optional
+        Numeric columns to adjust for.
+    se_type : {"HC2", "classical", "HC0", "HC1", "HC3", "stata"}
+        The standard error. "stata" is HC1, Stata's ``robust``.
+    alpha : float
+        The intervals have confidence level 1 - alpha.
+
+    Returns
+    -------
+    EstimationResult
+        ``table`` holds the intercept, one row per non-reference condition and one per
+        covariate (fixed-effect dummies are estimated but not shown). Rows with a missing
+        value in any column used are excluded and counted in ``excluded_note``.
+
+    Examples
+    --------
+    >>> arms = ["control"] * 3 + ["treatment"] * 3
+    >>> frame = pd.DataFrame({"y": [1.0, 2, 3, 4, 6, 5], "arm": arms})
+    >>> result = ols(frame, "y", "arm", se_type="classical")
+    >>> result.table.loc["treatment", ["estimate", "std_error"]].round(4).tolist()
+    [3.0, 0.8165]
+    """
+    data = check_dataframe(data)
+    fixed = _as_list(fixed_effects, "fixed_effects")
+    covs = _as_list(covariates, "covariates")
+    _check_se_type(se_type)
+    check_probability(alpha, "alpha")
+    conditions = [] if condition is None else [condition]
+    check_columns(data, [outcome], "outcome")
+    check_columns(data, conditions, "condition")
+    check_columns(data, fixed, "fixed effect")
+    check_columns(data, covs, "covariate")
+    for column in [outcome, *covs]:
+        check_numeric(data, column)
+    kept, exclusions = drop_missing(data, [outcome, *conditions, *fixed, *covs])
+    if kept.empty:
+        raise ValueError(f"no rows left after excluding missing values: {exclusions.note}")
+    _check_fixed_effect_singletons(kept, fixed, se_type)
+
+    parts = [pd.DataFrame({INTERCEPT: 1.0}, index=kept.index)]
+    arms: list = []
+    if condition is not None:
+        check_labels_present(kept, condition, [reference], role="reference")
+        labels = kept[condition]
+        arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
+        if not arms:
+            raise ValueError(
+                f"column {condition!r} holds only the reference {reference!r}; "
+                f"at least one other condition is needed"
+            )
+        parts.append(pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, kept.index))
+    if covs:
+        parts.append(kept[covs].astype(float))
+    parts.extend(_dummies(kept[column], column) for column in fixed)
+    design = pd.concat(parts, axis=1)
+    _check_full_rank(design)
+
+    fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
+    shown = [INTERCEPT, *arms, *covs]
+    vcov = fit.cov_params().loc[shown, shown]
+    df_resid = float(len(kept) - np.linalg.matrix_rank(design.to_numpy()))
+    table = tidy_table(shown, fit.params[shown].to_numpy(), np.sqrt(np.diag(vcov)), df_resid, alpha)
+    method = f"OLS of {outcome!r}"
+    if condition is not None:
+        method += f" on {condition!r} (reference {reference!r})"
+    if covs:
+        method += f", adjusting for {', '.join(covs)}"
+    if fixed:
+        method += f", with {', '.join(fixed)} fixed effects"
+    return EstimationResult(
+        table=table,
+        nobs=len(kept),
+        method=method,
+        se_type=se_type,
+        alpha=alpha,
+        exclusions=exclusions,
+        vcov=vcov,
+    )
+
+
+def _check_full_rank(design: pd.DataFrame) -> None:
+    matrix = design.to_numpy()
+    if np.linalg.matrix_rank(matrix) == matrix.shape[1]:
+        return
+    for j in range(1, matrix.shape[1] + 1):
+        if np.linalg.matrix_rank(matrix[:, :j]) < j:
+            raise ValueError(
+                f"the regressors are collinear: column {design.columns[j - 1]!r} is a linear "
+                f"combination of the columns before it; drop it or a fixed effect it duplicates"
+            )
+
+
+def difference_in_means(
+    data: pd.DataFrame,
+    outcome: str,
+    condition: str,
+    treated: str,
+    control: str,
+    *,
+    blocks: str | None = None,
+    alpha: float = 0.05,
+) -> EstimationResult:
+    """Difference in mean outcomes between two conditions, unblocked or blocked.
+
+    Without ``blocks`` this is Welch's comparison: the standard error is
+    sqrt(s_t^2/n_t + s_c^2/n_c) with Welch–Satterthwaite degrees of freedom. With ``blocks``
+    it is the blocked estimator of estimatr: the within-block differences weighted by the
+    block's share n_b/N of the two arms' units, with the variance
+    sum_b (n_b/N)^2 (s_tb^2/n_tb + s_cb^2/n_cb) and N - 2B degrees of freedom.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit. Only rows in ``treated`` or ``control`` are used.
+    outcome, condition : str
+        The outcome column and the column of condition labels.
+    treated, control : str
+        The two conditions compared: the estimate is mean(treated) - mean(control).
+    blocks : str, optional
+        The column of blocks within which the assignment was randomized.
+    alpha : float
+        The interval has confidence level 1 - alpha.
+
+    Returns
+    -------
+    EstimationResult
+        One row, named ``treated``.
+
+    References
+    ----------
+    Gerber and Green (2012), *Field Experiments*, ch. 3-4; estimatr's ``difference_in_means``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"y": [1.0, 2, 3, 4, 6, 5], "arm": ["c"] * 3 + ["t"] * 3})
+    >>> difference_in_means(frame, "y", "arm", "t", "c").table[["estimate", "df"]]
+          estimate   df
+    term
+    t          3.0  4.0
+    """
+    data = check_dataframe(data)
+    check_probability(alpha, "alpha")
+    check_columns(data, [outcome], "outcome")
+    check_columns(data, [condition], "condition")
+    block_cols = _as_list(blocks, "blocks")
+    check_columns(data, block_cols, "blocks")
+    check_numeric(data, outcome)
+    check_labels_present(data, condition, [treated, control])
+    in_arms = data[data[condition].isin([treated, control])]
+    kept, exclusions = drop_missing(in_arms, [outcome, *block_cols])
+    exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
+    y = kept[outcome].to_numpy(float)
+    is_treated = (kept[condition] == treated).to_numpy()
+    if block_cols:
+        estimate, variance, df = _blocked_difference(y, is_treated, kept[block_cols[0]].to_numpy())
+        method = f"Blocked difference in means of {outcome!r}, {treated!r} - {control!r}"
+        method += f", blocks {block_cols[0]!r}"
+    else:
+        _check_arm_sizes(is_treated, treated, control, where="")
+        estimate, variance, df = _welch_difference(y, is_treated)
+        method = f"Difference in means of {outcome!r}, {treated!r} - {control!r} (Welch)"
+    table = tidy_table([treated], np.array([estimate]), np.sqrt([variance]), df, alpha)
+    return EstimationResult(
+        table=table,
+        nobs=len(kept),
+        method=method,
+        se_type="Neyman",
+        alpha=alpha,
+        exclusions=exclusions,
+        vcov=pd.DataFrame([[variance]], index=[treated], columns=[treated]),
+    )
+
+
+def _check_arm_sizes(is_treated: np.ndarray, treated: str, control: str, where: str) -> None:
+    n_t, n_c = int(is_treated.sum()), int((~is_treated).sum())
+    if min(n_t, n_c) < 2:
+        raise ValueError(
+            f"each arm needs at least two units{where} to estimate its variance; "
+            f"found {n_t} in {treated!r} and {n_c} in {control!r}"
+        )
+
+
+def _welch_difference(y: np.ndarray, is_treated: np.ndarray) -> tuple[float, float, float]:
+    y_t, y_c = y[is_treated], y[~is_treated]
+    v_t, v_c = y_t.var(ddof=1) / len(y_t), y_c.var(ddof=1) / len(y_c)
+    variance = v_t + v_c
+    df = variance**2 / (v_t**2 / (len(y_t) - 1) + v_c**2 / (len(y_c) - 1))
+    return float(y_t.mean() - y_c.mean()), float(variance), float(df)
+
+
+def _blocked_difference(
+    y: np.ndarray, is_treated: np.ndarray, block: np.ndarray
+) -> tuple[float, float, float]:
+    estimate = variance = 0.0
+    levels = pd.unique(block)
+    for level in levels:
+        inside = block == level
+        y_b, d_b = y[inside], is_treated[inside]
+        if min(d_b.sum(), (~d_b).sum()) < 2:
+            raise ValueError(
+                f"block {level!r} has {int(d_b.sum())} treated and {int((~d_b).sum())} control "
+                f"units; the blocked estimator needs at least two of each in every block"
+            )
+        weight = inside.sum() / len(y)
+        diff, var_b, _ = _welch_difference(y_b, d_b)
+        estimate += weight * diff
+        variance += weight**2 * var_b
+    return estimate, variance, float(len(y) - 2 * len(levels))
+
+
+_TERM = re.compile(r"\s*([+-]?)\s*(?:(\d+(?:\.\d*)?|\.\d+)\s*\*\s*)?([^\s+*-][^+*]*?)\s*(?=[+-]|$)")
+
+
+def _parse_combination(expression: str, terms: Sequence[str]) -> pd.Series:
+    """Turn "treatment - placebo" or "2*treatment + placebo" into weights on the terms."""
+    weights = pd.Series(0.0, index=list(terms))
+    position = 0
+    text = expression.strip()
+    while position < len(text):
+        match = _TERM.match(text, position)
+        if not match or match.end() == position:
+            raise ValueError(f"cannot read {text[position:]!r} in contrast {expression!r}")
+        sign, number, term = match.groups()
+        term = term.strip()
+        if term not in weights.index:
+            raise ValueError(
+                f"contrast {expression!r} names {term!r}, which is not a term of the result; "
+                f"the terms are {list(terms)}"
+            )
+        weights[term] += (-1.0 if sign == "-" else 1.0) * (float(number) if number else 1.0)
+        position = match.end()
+    if not weights.any():
+        raise ValueError(f"contrast {expression!r} has no non-zero weight")
+    return weights
+
+
+def contrast(result: EstimationResult, expression: str) -> EstimationResult:
+    """A linear combination of a result's estimates, such as ``"treatment - placebo"``.
+
+    Parameters
+    ----------
+    result : EstimationResult
+        A result with a covariance matrix, such as one from :func:`ols`.
+    expression : str
+        Terms of ``result.table`` joined by ``+`` and ``-``, each optionally multiplied by a
+        number (``"2*treatment - placebo"``).
+
+    Returns
+    -------
+    EstimationResult
+        One row named by the expression: the combination c'b, its standard error
+        sqrt(c'Vc), and a t test on the result's degrees of freedom.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({
+    ...     "y": [1.0, 2, 3, 3, 4, 5, 6, 6, 7],
+    ...     "arm": ["control"] * 3 + ["placebo"] * 3 + ["treatment"] * 3,
+    ... })
+    >>> fit = ols(frame, "y", "arm", se_type="classical")
+    >>> float(contrast(fit, "treatment - placebo").table["estimate"].iloc[0])
+    2.333...
+    """
+    if not isinstance(result, EstimationResult) or result.vcov is None:
+        raise ValueError("result must be an EstimationResult with a covariance matrix (vcov)")
+    if not isinstance(expression, str) or not expression.strip():
+        raise ValueError(f"expression must be a non-empty string; got {expression!r}")
+    weights = _parse_combination(expression, result.vcov.index)
+    estimates = result.table.loc[weights.index, "estimate"].to_numpy()
+    c = weights.to_numpy()
+    estimate = float(c @ estimates)
+    variance = float(c @ result.vcov.to_numpy() @ c)
+    df = float(result.table["df"].iloc[0])
+    name = expression.strip()
+    table = tidy_table([name], np.array([estimate]), np.sqrt([variance]), df, result.alpha)
+    return EstimationResult(
+        table=table,
+        nobs=result.nobs,
+        method=f"Contrast {name!r} of: {result.method}",
+        se_type=result.se_type,
+        alpha=result.alpha,
+        exclusions=result.exclusions,
+        vcov=pd.DataFrame([[variance]], index=[name], columns=[name]),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Balance
+
+
+class BalanceResult:
+    """Covariate means by arm, their differences, and an omnibus test of balance.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by covariate: the mean in each arm, each arm's difference from the first arm
+        (``diff_<arm>``), the standardized difference (difference over the pooled standard
+        deviation, ``std_diff_<arm>``), and the p-value of a one-way F test of equal means.
+    omnibus : pandas.Series
+        A likelihood-ratio test that the covariates jointly predict the arm: a multinomial
+        logit of the arm on all covariates against one on a constant (``statistic``, ``df``,
+        ``p_value``).
+    nobs : int
+        Rows used.
+    exclusions : Exclusions
+        Rows excluded for missing values.
+    """
+
+    def __init__(
+        self, table: pd.DataFrame, omnibus: pd.Series, nobs: int, exclusions: Exclusions
+    ) -> None:
+        self.table = table
+        self.omnibus = omnibus
+        self.nobs = nobs
+        self.exclusions = exclusions
+
+    @property
+    def excluded_note(self) -> str:
+        """How many rows were excluded, and why."""
+        return self.exclusions.note
+
+    def _omnibus_line(self) -> str:
+        o = self.omnibus
+        return (
+            f"Omnibus likelihood-ratio test: chi2({int(o['df'])}) = {o['statistic']:.3f}, "
+            f"p = {o['p_value']:.3f}. N = {self.nobs}. {self.excluded_note}"
+        )
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            [
+                "Balance table",
+                self.table.to_string(float_format=lambda v: f"{v:.3f}"),
+                self._omnibus_line(),
+            ]
+        )
+
+    def _repr_html_(self) -> str:
+        return self.table.to_html(float_format=lambda v: f"{v:.3f}", border=0) + (
+            f"<p>{self._omnibus_line()}</p>"
+        )
+
+
+def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str) -> BalanceResult:
+    """Compare covariate means across arms, one covariate at a time and jointly.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit.
+    covariates : list of str
+        Numeric columns measured before assignment.
+    condition : str
+        The column of condition labels. Arms are shown in sorted order unless the column is
+        categorical, in which case its category order is kept; differences are taken against
+        the first arm.
+
+    Returns
+    -------
+    BalanceResult
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"age": rng.normal(40, 8, 90), "arm": ["a", "b", "c"] * 30})
+    >>> result = balance_table(frame, ["age"], "arm")
+    >>> list(result.table.columns)[:3]
+    ['mean_a', 'mean_b', 'mean_c']
+    >>> round(float(result.omnibus["df"]))
+    2
+    """
+    data = check_dataframe(data)
+    covs = _as_list(covariates, "covariates")
+    if not covs:
+        raise ValueError("covariates must name at least one column")
+    check_columns(data, covs, "covariate")
+    check_columns(data, [condition], "condition")
+    for column in covs:
+        check_numeric(data, column)
+    kept, exclusions = drop_missing(data, [condition, *covs])
+    labels = kept[condition]
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        arms = [a for a in labels.cat.categories if (labels == a).any()]
+    else:
+        arms = sorted(labels.unique(), key=str)
+    if len(arms) < 2:
+        raise ValueError(f"column {condition!r} must hold at least two arms; got {arms}")
+    x = kept[covs].astype(float)
+    groups = {arm: x[(labels == arm).to_numpy()] for arm in arms}
+    table = pd.DataFrame({f"mean_{arm}": g.mean() for arm, g in groups.items()})
+    first = arms[0]
+    for arm in arms[1:]:
+        diff = groups[arm].mean() - groups[first].mean()
+        pooled_sd = np.sqrt((groups[arm].var(ddof=1) + groups[first].var(ddof=1)) / 2)
+        table[f"diff_{arm}"] = diff
+        table[f"std_diff_{arm}"] = diff / pooled_sd
+    table["f_p_value"] = [
+        stats.f_oneway(*(g[column] for g in groups.values())).pvalue for column in covs
+    ]
+    table.index.name = "covariate"
+    return BalanceResult(table, _omnibus_balance(x, labels, arms), len(kept), exclusions)
+
+
+def _omnibus_balance(x: pd.DataFrame, labels: pd.Series, arms: list) -> pd.Series:
+    codes = pd.Categorical(labels, categories=arms).codes
+    exog = sm.add_constant(x.to_numpy(), has_constant="add")
+    if len(arms) == 2:
+        model = sm.Logit(codes, exog).fit(disp=0)
+    else:
+        model = sm.MNLogit(codes, exog).fit(disp=0, method="newton", maxiter=200)
+    statistic = float(model.llr)
+    df = float(model.df_model) if len(arms) == 2 else float(x.shape[1] * (len(arms) - 1))
+    return pd.Series(
+        {"statistic": statistic, "df": df, "p_value": float(stats.chi2.sf(statistic, df))}
+    )
