@@ -6,7 +6,17 @@ agree from chapter to chapter. Each arm of the experiment keeps one colour every
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping, Sequence
+
 import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+from consentlib._validation import check_columns, check_dataframe, check_positive_int
 
 #: One colour per experimental condition, used by every figure in the book.
 CONDITION_COLORS: dict[str, str] = {
@@ -54,3 +64,224 @@ def use_book_style() -> None:
     False
     """
     mpl.rcParams.update(_STYLE)
+
+
+def _group_colors(values: pd.Series, role: str) -> dict[str, str]:
+    """Give each distinct value of ``values`` a palette colour, in order of first appearance."""
+    levels = list(dict.fromkeys(values.astype(str)))
+    if len(levels) > len(PALETTE):
+        raise ValueError(
+            f"{role} has {len(levels)} distinct values; at most {len(PALETTE)} can be coloured"
+        )
+    return {level: PALETTE[i] for i, level in enumerate(levels)}
+
+
+def event_timeline(
+    events: pd.DataFrame,
+    *,
+    event: str = "event",
+    when: str = "when",
+    phase: str = "phase",
+    wrap: int = 64,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw a sequence of events down a vertical line, one dot per event, coloured by phase.
+
+    Events are drawn in the order of the rows, first at the top. Dates need not be exact: the
+    ``when`` column is printed as written ("months before", "hours later"), which suits case
+    studies whose sources give only the order and rough spacing of events.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        One row per event, in order.
+    event : str, default "event"
+        Column with the description of each event, wrapped to ``wrap`` characters.
+    when : str, default "when"
+        Column with the time of each event, printed to the left of the line.
+    phase : str, default "phase"
+        Column naming the phase each event belongs to; each phase gets one colour from
+        :data:`PALETTE` and an entry in the legend.
+    wrap : int, default 64
+        Width, in characters, at which event descriptions are wrapped.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure sized to the number of events is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes holding the timeline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> steps = pd.DataFrame({
+    ...     "when": ["day 1", "day 2"],
+    ...     "event": ["A plan is announced", "A crowd gathers"],
+    ...     "phase": ["bargaining", "protest"],
+    ... })
+    >>> ax = event_timeline(steps)
+    >>> len(ax.collections[0].get_offsets())
+    2
+    >>> plt.close(ax.figure)
+    """
+    data = check_dataframe(events, "events")
+    check_columns(data, [event, when, phase])
+    wrap = check_positive_int(wrap, "wrap")
+    colors = _group_colors(data[phase], f"column {phase!r}")
+    n = len(data)
+    if ax is None:
+        lines = sum(len(textwrap.wrap(str(text), wrap)) for text in data[event])
+        fig, ax = plt.subplots(figsize=(7.0, 0.7 + 0.3 * n + 0.2 * lines))
+        fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.12)
+    y = np.arange(n)
+    ax.plot([0, 0], [0, n - 1], color="0.75", linewidth=2, zorder=1)
+    ax.scatter(
+        np.zeros(n),
+        y,
+        s=70,
+        c=[colors[str(p)] for p in data[phase]],
+        edgecolors="white",
+        zorder=2,
+    )
+    for yi, (time, text) in enumerate(zip(data[when], data[event], strict=True)):
+        ax.annotate(
+            str(time),
+            (0, yi),
+            xytext=(-12, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=9,
+            color="0.3",
+        )
+        ax.annotate(
+            textwrap.fill(str(text), wrap),
+            (0, yi),
+            xytext=(12, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=9.5,
+        )
+    ax.set_xlim(-1.0, 3.0)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.axis("off")
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=color, label=label)
+        for label, color in colors.items()
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=min(len(handles), 4),
+        fontsize=9,
+    )
+    return ax
+
+
+def cases_grid(
+    cases: pd.DataFrame,
+    attributes: Sequence[str] = ("business_role", "violence", "demand_met", "formal_sanctions"),
+    *,
+    group: str = "issue_area",
+    labels: Mapping[str, str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw cases against yes/no attributes: a filled dot for yes, open for no, a dash if unknown.
+
+    Each row is a case, labelled "place (year)" and coloured by ``group``; each column is a
+    boolean attribute. Missing values are drawn as a grey dash so that what the sources do not
+    record stays visible instead of being read as "no".
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        One row per case, with columns ``place``, ``year``, ``group`` and each attribute, such as
+        the table returned by :func:`consentlib.data.cases`. Rows are drawn in their order.
+    attributes : sequence of str, optional
+        Boolean columns (True, False or missing) to show, left to right.
+    group : str, default "issue_area"
+        Column whose values colour the dots and row labels.
+    labels : mapping of str to str, optional
+        Column headings for the attributes; by default the column name with spaces.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure sized to the table is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes holding the grid. Its three scatter collections have the gids ``"yes"``,
+        ``"no"`` and ``"not recorded"``.
+
+    Examples
+    --------
+    >>> from consentlib.data import cases
+    >>> ax = cases_grid(cases())
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['county C (2013)', 'Daye (2005)']
+    >>> plt.close(ax.figure)
+    """
+    data = check_dataframe(cases, "cases")
+    if isinstance(attributes, str):
+        raise ValueError(
+            f"attributes must be a sequence of column names; got the single string {attributes!r}"
+        )
+    attributes = list(attributes)
+    if not attributes:
+        raise ValueError("attributes must name at least one boolean column; got none")
+    check_columns(data, ["place", "year", group], role="column")
+    check_columns(data, attributes, role="attribute")
+    for column in attributes:
+        if not pd.api.types.is_bool_dtype(data[column]):
+            raise ValueError(
+                f"attribute {column!r} must be a boolean column (True, False or missing); "
+                f"got dtype {data[column].dtype}"
+            )
+    colors = _group_colors(data[group], f"column {group!r}")
+    labels = dict(labels or {})
+    n, m = len(data), len(attributes)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 1.0 + 0.34 * n))
+    row_colors = [colors[str(g)] for g in data[group]]
+    cells = {"yes": ([], [], []), "no": ([], [], []), "not recorded": ([], [], [])}
+    for j, column in enumerate(attributes):
+        for i, value in enumerate(data[column]):
+            key = "not recorded" if pd.isna(value) else ("yes" if value else "no")
+            cells[key][0].append(j)
+            cells[key][1].append(i)
+            cells[key][2].append(row_colors[i])
+    xs, ys, cs = cells["yes"]
+    ax.scatter(xs, ys, s=90, c=cs, edgecolors=cs, linewidths=1.5, gid="yes")
+    xs, ys, cs = cells["no"]
+    ax.scatter(xs, ys, s=90, facecolors="white", edgecolors=cs, linewidths=1.5, gid="no")
+    xs, ys, _ = cells["not recorded"]
+    ax.scatter(xs, ys, s=90, marker="_", c="0.6", linewidths=1.5, gid="not recorded")
+    ax.set_xticks(
+        range(m),
+        [textwrap.fill(labels.get(c, c.replace("_", " ").capitalize()), 12) for c in attributes],
+    )
+    ax.xaxis.tick_top()
+    ax.set_yticks(
+        range(n), [f"{p} ({y})" for p, y in zip(data["place"], data["year"], strict=True)]
+    )
+    for tick, color in zip(ax.get_yticklabels(), row_colors, strict=True):
+        tick.set_color(color)
+    ax.set_xlim(-0.5, m - 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.grid(False)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=color, label=label)
+        for label, color in colors.items()
+    ]
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color="0.3", label="yes"),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="white", color="0.3", label="no"),
+        Line2D([], [], marker="_", linestyle="", color="0.6", markersize=10, label="not recorded"),
+    ]
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=9)
+    return ax
