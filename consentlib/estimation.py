@@ -23,6 +23,7 @@ from ._validation import (
     check_numeric,
     check_probability,
 )
+from .inference import randomization_inference
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "contrast",
     "difference_in_means",
     "ols",
+    "randomization_inference",
 ]
 
 SE_TYPES: dict[str, str] = {

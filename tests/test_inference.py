@@ -1,0 +1,238 @@
+"""Randomization inference checked by brute-force enumeration and by refitting statsmodels."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+from external_references import (
+    GERBER_GREEN_ESTIMATE,
+    GERBER_GREEN_P_EXACT,
+    GERBER_GREEN_TREATED,
+    GERBER_GREEN_Y,
+)
+from test_estimation import three_arm_survey
+
+from consentlib.estimation import difference_in_means
+from consentlib.inference import TIE_TOLERANCE, ols_coefficients, randomization_inference
+from consentlib.randomization import Design
+
+
+@pytest.fixture
+def gerber_green() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "y": GERBER_GREEN_Y,
+            "arm": ["t" if d else "c" for d in GERBER_GREEN_TREATED],
+        }
+    )
+
+
+def brute_force_p(y, treated, statistic, null_effect=0.0, blocks=None) -> tuple[float, int]:
+    """Enumerate every assignment with the observed counts (within blocks) by itertools."""
+    y = np.asarray(y, float)
+    treated = np.asarray(treated, bool)
+    blocks = np.zeros(len(y), int) if blocks is None else np.asarray(blocks)
+    y0 = y - null_effect * treated
+    per_block = []
+    for b in np.unique(blocks):
+        units = np.flatnonzero(blocks == b)
+        per_block.append(list(itertools.combinations(units, int(treated[units].sum()))))
+    observed = statistic(y, treated)
+    count = total = 0
+    for choice in itertools.product(*per_block):
+        d = np.zeros(len(y), bool)
+        for units in choice:
+            d[list(units)] = True
+        value = statistic(y0 + null_effect * d, d)
+        count += abs(value - null_effect) >= abs(observed - null_effect) - TIE_TOLERANCE
+        total += 1
+    return count / total, total
+
+
+def mean_difference(y, d):
+    return y[d].mean() - y[~d].mean()
+
+
+def test_gerber_green_exact_p_value(gerber_green):
+    # Reference: Gerber & Green (2012), Table 2.2 schedule: estimate 6.5, exact p = 8/21.
+    result = randomization_inference(gerber_green, "y", "arm", "t", "c")
+    assert result.observed == pytest.approx(GERBER_GREEN_ESTIMATE)
+    assert result.exact
+    assert result.n_assignments == 21
+    assert result.p_value == pytest.approx(GERBER_GREEN_P_EXACT, abs=1e-12)
+
+
+@pytest.mark.parametrize("null_effect", [-3.0, 2.0, 6.5, 10.0])
+def test_sharp_null_with_an_effect_matches_brute_force(gerber_green, null_effect):
+    result = randomization_inference(gerber_green, "y", "arm", "t", "c", null_effect=null_effect)
+    expected, total = brute_force_p(
+        GERBER_GREEN_Y, GERBER_GREEN_TREATED, mean_difference, null_effect
+    )
+    assert result.reps == total
+    assert result.p_value == pytest.approx(expected, abs=1e-12)
+
+
+def test_blocked_exact_enumeration_matches_brute_force():
+    rng = np.random.default_rng(5)
+    blocks = np.repeat([0, 1, 2], [4, 5, 4])
+    treated = np.concatenate([rng.permutation([1] * 2 + [0] * size) for size in (2, 3, 2)]).astype(
+        bool
+    )
+    y = rng.normal(size=13) + 0.8 * treated + blocks
+    frame = pd.DataFrame({"y": y, "arm": np.where(treated, "t", "c"), "b": blocks})
+
+    def blocked_dim(yy, d):
+        frame_d = pd.DataFrame({"y": yy, "arm": np.where(d, "t", "c"), "b": blocks})
+        result = difference_in_means(frame_d, "y", "arm", "t", "c", blocks="b")
+        return result.table["estimate"].iloc[0]
+
+    result = randomization_inference(
+        frame, "y", "arm", "t", "c", blocks="b", statistic="difference_in_means", reps=10_000
+    )
+    expected, total = brute_force_p(y, treated, blocked_dim, blocks=blocks)
+    assert result.exact and result.reps == total == 6 * 10 * 6
+    assert result.observed == pytest.approx(blocked_dim(y, treated))
+    assert result.p_value == pytest.approx(expected, abs=1e-12)
+
+
+def test_ols_statistic_equals_statsmodels_refit_on_every_draw():
+    frame = three_arm_survey(seed=8)
+    result = randomization_inference(
+        frame, "support", "condition", "treatment", "control",
+        fixed_effects="enumerator", covariates="age", reps=40, seed=1,
+    )  # fmt: skip
+    pair = frame[frame["condition"].isin(["treatment", "control"])].dropna()
+    n_treated = int((pair["condition"] == "treatment").sum())
+    draws = Design.complete(
+        len(pair), conditions=("control", "treatment"), m_each=[len(pair) - n_treated, n_treated]
+    ).draw(40, seed=np.random.default_rng(1))
+    refits = [
+        smf.ols("support ~ d + age + C(enumerator)", pair.assign(d=(draw == "treatment") * 1.0))
+        .fit()
+        .params["d"]
+        for draw in draws
+    ]
+    np.testing.assert_allclose(result.null_distribution, refits, rtol=0, atol=1e-10)
+    observed = smf.ols(
+        "support ~ d + age + C(enumerator)", pair.assign(d=(pair["condition"] == "treatment") * 1.0)
+    ).fit()
+    assert result.observed == pytest.approx(observed.params["d"], abs=1e-10)
+
+
+def test_ols_coefficients_match_least_squares():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=30)
+    z = np.column_stack([np.ones(30), rng.normal(size=30), rng.integers(0, 2, 30)])
+    d = rng.integers(0, 2, size=(5, 30))
+    q, _ = np.linalg.qr(z)
+    fast = ols_coefficients(y, d, q)
+    slow = [np.linalg.lstsq(np.column_stack([row, z]), y, rcond=None)[0][0] for row in d]
+    np.testing.assert_allclose(fast, slow, atol=1e-12)
+
+
+def test_monte_carlo_p_value_counts_the_observed_draw():
+    frame = three_arm_survey(seed=2)
+    result = randomization_inference(
+        frame, "support", "condition", "placebo", "control", reps=500, seed=4
+    )
+    assert not result.exact and result.reps == 500
+    extreme = np.sum(np.abs(result.null_distribution) >= abs(result.observed) - TIE_TOLERANCE)
+    assert result.p_value == pytest.approx((1 + extreme) / 501)
+
+
+def test_same_seed_same_null_distribution():
+    frame = three_arm_survey(seed=2)
+    args = (frame, "support", "condition", "treatment", "control")
+    first = randomization_inference(*args, reps=300, seed=7, blocks="enumerator")
+    second = randomization_inference(*args, reps=300, seed=7, blocks="enumerator")
+    third = randomization_inference(*args, reps=300, seed=8, blocks="enumerator")
+    np.testing.assert_array_equal(first.null_distribution, second.null_distribution)
+    assert not np.array_equal(first.null_distribution, third.null_distribution)
+
+
+def test_under_the_null_p_values_are_uniform():
+    """A valid test rejects a true null at its level: p-values on null data are uniform."""
+    rng = np.random.default_rng(12)
+    p_values = []
+    for _ in range(200):
+        frame = pd.DataFrame(
+            {"y": rng.normal(size=40), "arm": rng.permutation(["t"] * 20 + ["c"] * 20)}
+        )
+        p_values.append(
+            randomization_inference(frame, "y", "arm", "t", "c", reps=199, seed=rng).p_value
+        )
+    p_values = np.array(p_values)
+    assert 0.02 <= np.mean(p_values <= 0.10) <= 0.18
+
+
+def test_design_based_inference_matches_brute_force_over_full_redraws():
+    # Three arms, n = 7: every assignment of the design; the statistic is the difference in
+    # means between the units each assignment puts in treatment and in control.
+    y = np.array([3.0, 1, 4, 1, 5, 9, 2])
+    design = Design.complete(7, conditions=("control", "treatment", "placebo"), m_each=[3, 2, 2])
+    actual = np.array(["control", "treatment", "placebo", "control", "treatment", "control",
+                       "placebo"])  # fmt: skip
+    frame = pd.DataFrame({"y": y, "arm": actual})
+    result = randomization_inference(
+        frame, "y", "arm", "treatment", "control", statistic="difference_in_means", design=design
+    )
+    values = []
+    for codes in design.enumerate():
+        labels = np.asarray(design.conditions)[codes]
+        values.append(y[labels == "treatment"].mean() - y[labels == "control"].mean())
+    values = np.array(values)
+    observed = y[actual == "treatment"].mean() - y[actual == "control"].mean()
+    assert result.exact and result.reps == 210
+    assert result.observed == pytest.approx(observed)
+    assert result.p_value == pytest.approx(np.mean(np.abs(values) >= abs(observed) - 1e-10))
+
+
+def test_design_based_ols_matches_statsmodels_on_each_draw():
+    frame = three_arm_survey(seed=4, n=60).dropna().reset_index(drop=True)
+    design = Design.complete(len(frame), conditions=("control", "treatment", "placebo"))
+    result = randomization_inference(
+        frame, "support", "condition", "treatment", "control",
+        fixed_effects="enumerator", design=design, reps=15, seed=2,
+    )  # fmt: skip
+    draws = design.draw(15, seed=np.random.default_rng(2))
+    for value, draw in zip(result.null_distribution, draws, strict=True):
+        sub = frame.assign(condition=draw)
+        sub = sub[sub["condition"].isin(["treatment", "control"])]
+        fit = smf.ols(
+            "support ~ d + C(enumerator)", sub.assign(d=(sub["condition"] == "treatment") * 1.0)
+        ).fit()
+        assert value == pytest.approx(fit.params["d"], abs=1e-8)
+
+
+def test_errors_name_the_problem(gerber_green):
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        randomization_inference(gerber_green, "y", "arm", "t", "c", statistic="median")
+    with pytest.raises(ValueError, match="exact=True asks for all 21"):
+        randomization_inference(gerber_green, "y", "arm", "t", "c", exact=True, reps=10)
+    with pytest.raises(ValueError, match="condition 'x' does not occur"):
+        randomization_inference(gerber_green, "y", "arm", "x", "c")
+    with pytest.raises(ValueError, match="seed must be"):
+        randomization_inference(gerber_green, "y", "arm", "t", "c", seed="one")
+
+
+def test_exact_design_inference_weights_unequally_likely_assignments():
+    # n = 3 with p = (0.6, 0.4): one unit each, and the remainder goes to control with
+    # probability 0.6, so the count vectors (2, 1) and (1, 2) and their arrangements are not
+    # equally likely; the exact p-value must weight them.
+    design = Design.complete(3, conditions=("control", "treatment"), prob_each=[0.6, 0.4])
+    codes = design.enumerate()
+    weights = design.enumerate_probabilities()
+    y = np.array([1.0, 4.0, 2.0])
+    frame = pd.DataFrame({"y": y, "arm": ["control", "treatment", "control"]})
+    result = randomization_inference(
+        frame, "y", "arm", "treatment", "control", statistic="difference_in_means",
+        design=design,
+    )  # fmt: skip
+    values = np.array([y[row == 1].mean() - y[row == 0].mean() for row in codes])
+    expected = weights @ (np.abs(values) >= abs(result.observed) - TIE_TOLERANCE)
+    assert not design.equiprobable
+    assert result.p_value == pytest.approx(expected)
