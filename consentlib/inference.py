@@ -246,9 +246,10 @@ def randomization_inference(
 
     The p-value is two-sided. When the design allows no more than ``reps`` assignments (and
     ``exact`` is "auto" or True), all of them are enumerated and p is the share with
-    |T* - null_effect| >= |T - null_effect|. Otherwise ``reps`` assignments are drawn and
-    p = (1 + #{|T* - null_effect| >= |T - null_effect|}) / (1 + reps), which is a valid p-value
-    for a Monte Carlo test. Ties are judged with a tolerance of 1e-10.
+    ``abs(T* - null_effect) >= abs(T - null_effect)``. Otherwise ``reps`` assignments are drawn
+    and ``p = (1 + count) / (1 + reps)``, where ``count`` is the number of draws at least as
+    extreme; this is a valid p-value for a Monte Carlo test. Ties are judged with a tolerance of
+    1e-10.
 
     Parameters
     ----------
