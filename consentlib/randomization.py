@@ -11,27 +11,32 @@ design: fixed counts, blocks and the acceptance rule.
 :func:`complete_ra`, :func:`block_ra` and :func:`rerandomize` are thin wrappers: each builds a
 :class:`Design` and draws once.
 
-How a design is drawn
----------------------
-Within a block (the whole sample is one block in a complete design) the number of units that
-each condition receives is either fixed (``m_each``) or, with ``prob_each``, floor(n_b p_a) plus
-at most one unit of the block's remainder. The remainder goes to distinct conditions drawn with
-Sampford's (1967) method, whose inclusion probabilities equal the fractional parts
-n_b p_a - floor(n_b p_a) exactly, so that every unit's marginal probability is exactly p_a.
-When the remainder is a single unit (always so with two conditions) this is randomizr's rule,
-a draw with probabilities proportional to the fractional parts. For a remainder of two or more
-units randomizr draws sequentially with those probabilities, which does not in general give
-the stated marginal probabilities; Sampford's design does. The units of each block are then put
-in a random order (random keys sorted within blocks) and dealt the block's conditions.
+How a design is drawn. Within a block (the whole sample is one block in a complete design)
+the number of units that each condition receives is either fixed (``m_each``) or, with
+``prob_each``, floor(n_b p_a) plus at most one unit of the block's remainder. The remainder goes
+to distinct conditions drawn with Sampford's (1967) method, whose inclusion probabilities equal
+the fractional parts n_b p_a - floor(n_b p_a) exactly, so that every unit's marginal
+probability is exactly p_a. When the remainder is a single unit (always so with two
+conditions) this is randomizr's rule, a draw with probabilities proportional to the fractional
+parts. For a remainder of two or more units randomizr draws sequentially with those
+probabilities, which does not in general give the stated marginal probabilities; Sampford's
+design does. The units of each block are then put in a random order (random keys sorted within
+blocks) and dealt the block's conditions.
+
+Examples
+--------
+>>> design = Design.blocked(["a", "a", "b", "b", "b"], ("control", "treatment"))
+>>> design.n_assignments, design.draw_codes(1000, seed=1).shape
+(12, (1000, 5))
 
 References
 ----------
-Coppock, A. (2023). randomizr: Easy-to-Use Tools for Common Forms of Random Assignment and
-Sampling. R package, https://declaredesign.org/r/randomizr/.
-Morgan, K. L., and Rubin, D. B. (2012). Rerandomization to improve covariate balance in
-experiments. The Annals of Statistics 40(2): 1263-1282.
-Sampford, M. R. (1967). On sampling without replacement with unequal probabilities of
-selection. Biometrika 54(3/4): 499-513.
+- Coppock, A. (2023). randomizr: Easy-to-Use Tools for Common Forms of Random Assignment and
+  Sampling. R package, https://declaredesign.org/r/randomizr/.
+- Morgan, K. L., and Rubin, D. B. (2012). Rerandomization to improve covariate balance in
+  experiments. The Annals of Statistics 40(2): 1263-1282.
+- Sampford, M. R. (1967). On sampling without replacement with unequal probabilities of
+  selection. Biometrika 54(3/4): 499-513.
 """
 
 from __future__ import annotations
@@ -41,11 +46,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import sparse, stats
 
 from consentlib._validation import (
     DEFAULT_CONDITIONS,
@@ -146,11 +152,10 @@ class _Plan:
         return (cumulative <= self.rank[:, None]).sum(axis=1).astype(_code_dtype(self.n_arms))
 
     @cached_property
-    def indicator(self) -> np.ndarray:
-        """Unit-by-block indicator matrix, (n, B)."""
-        out = np.zeros((self.n, self.n_blocks))
-        out[np.arange(self.n), self.index] = 1.0
-        return out
+    def indicator(self) -> sparse.csr_array:
+        """Sparse unit-by-block indicator matrix, (n, B)."""
+        ones = np.ones(self.n)
+        return sparse.csr_array((ones, (np.arange(self.n), self.index)), (self.n, self.n_blocks))
 
     @cached_property
     def expected_counts(self) -> np.ndarray:
@@ -341,7 +346,6 @@ class _Balance:
     """Covariates prepared for the balance criterion, and the acceptance rule."""
 
     names: tuple[str, ...]
-    covariates: pd.DataFrame  # as given
     whitened: np.ndarray  # (n, k): centred (within block) and whitened covariates
     block_cov: np.ndarray  # (B, k, k): covariance of the whitened covariates in each block
     acceptance_prob: float
@@ -376,19 +380,16 @@ def _criterion(plan: _Plan, balance: _Balance, codes: np.ndarray) -> np.ndarray:
     m = codes.shape[0]
     n_arms, k = plan.n_arms, balance.whitened.shape[1]
     sums = np.empty((m, n_arms, k))
-    counts = None if plan.fixed else np.empty((m, plan.n_blocks, n_arms))
     for arm in range(n_arms):
-        z = (codes == arm).astype(float)
-        sums[:, arm, :] = z @ balance.whitened
-        if counts is not None:
-            counts[:, :, arm] = z @ plan.indicator
+        sums[:, arm, :] = (codes == arm).astype(float) @ balance.whitened
     d = sums.reshape(m, n_arms * k)
-    if counts is None:
+    if plan.fixed:
         vinv = _covariance_pinv(plan.counts[None, :, 0, :], plan.sizes, balance.block_cov)[0]
         return np.einsum("ri,ij,rj->r", d, vinv, d)
-    configs, inverse = np.unique(
-        np.rint(counts).astype(np.int64).reshape(m, -1), axis=0, return_inverse=True
-    )
+    cells = plan.n_blocks * n_arms
+    flat = codes + n_arms * plan.index + cells * np.arange(m)[:, None]
+    counts = np.bincount(flat.ravel(), minlength=m * cells).reshape(m, cells)
+    configs, inverse = np.unique(counts, axis=0, return_inverse=True)
     vinv = _covariance_pinv(
         configs.reshape(-1, plan.n_blocks, n_arms), plan.sizes, balance.block_cov
     )
@@ -404,7 +405,8 @@ def _check_covariates(covariates: object) -> pd.DataFrame:
         if frame.shape[1] == 0:
             raise ValueError("covariates has no columns; rerandomization needs at least one")
         for column in frame.columns:
-            check_numeric(frame, column)
+            if not pd.api.types.is_bool_dtype(frame[column]):
+                check_numeric(frame, column)
         frame = pd.DataFrame(
             {str(c): frame[c].to_numpy(dtype=float, na_value=np.nan) for c in frame.columns}
         )
@@ -486,9 +488,7 @@ def _prepare_balance(
     threshold = float(stats.chi2.ppf(acceptance_prob, df))
     for array in (whitened, block_cov):
         array.setflags(write=False)
-    return _Balance(
-        names, frame, whitened, block_cov, acceptance_prob, df, threshold, int(max_draws)
-    )
+    return _Balance(names, whitened, block_cov, acceptance_prob, df, threshold, int(max_draws))
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,8 +682,10 @@ class Design:
 
     conditions: tuple
     blocks: np.ndarray | None
-    _plan: _Plan
-    _balance: _Balance | None = None
+    # A _Plan and an optional _Balance; typed Any so that the private classes stay out of the
+    # generated documentation.
+    _plan: Any
+    _balance: Any = None
 
     # -- constructors -----------------------------------------------------------------------
 
@@ -820,8 +822,9 @@ class Design:
 
         Parameters
         ----------
-        covariates : DataFrame or 2-D array
-            One row per unit, numeric columns, no missing values.
+        covariates : DataFrame or array-like
+            One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing
+            values.
         conditions : sequence of str
             Condition labels, at least two.
         blocks : array-like, optional
@@ -939,7 +942,7 @@ class Design:
         """
         return self._plan.equiprobable
 
-    @cached_property
+    @property
     def probabilities(self) -> pd.DataFrame:
         """Each unit's probability of each condition, an n x conditions DataFrame.
 
@@ -948,10 +951,26 @@ class Design:
         rerandomized design whose every block gives all conditions the same expected count, the
         base design's probabilities are exact as well: the design and the criterion are then
         unchanged by relabelling the conditions, so each unit is equally likely to be in each
-        (Morgan and Rubin 2012, Theorem 2). Otherwise, for example with unequal arms, they
-        are estimated from 10,000 accepted draws with seed 0 (Monte Carlo standard error at
-        most 0.005). ``attrs["method"]`` says which.
+        (the symmetry argument Morgan and Rubin 2012 make for equal-sized groups). Otherwise,
+        for example with unequal arms, rerandomization can move the probabilities of units with
+        unusual covariates, and they are estimated from 10,000 accepted draws with seed 0 (Monte
+        Carlo standard error at most 0.005). ``attrs["method"]`` says which; the frame is a
+        fresh copy on each access.
+
+        Examples
+        --------
+        >>> Design.blocked(["a", "a", "b", "b", "b"], ("control", "treatment")).probabilities
+           control  treatment
+        0      0.5        0.5
+        1      0.5        0.5
+        2      0.5        0.5
+        3      0.5        0.5
+        4      0.5        0.5
         """
+        return self._probabilities.copy()
+
+    @cached_property
+    def _probabilities(self) -> pd.DataFrame:
         plan = self._plan
         if self._balance is None or plan.symmetric:
             probs = (plan.expected_counts / plan.sizes[:, None])[plan.index]
@@ -1338,8 +1357,8 @@ def rerandomize(
 
     Parameters
     ----------
-    covariates : DataFrame or 2-D array
-        One row per unit, numeric, no missing values.
+    covariates : DataFrame or array-like
+        One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing values.
     conditions : sequence of str
         Condition labels; by default control, treatment and placebo.
     blocks : array-like, optional

@@ -419,6 +419,13 @@ def test_rerandomization_result_is_frozen_and_readable():
     assert "threshold" in repr(result) and "control: 6" in repr(result)
 
 
+def test_probabilities_frame_is_a_fresh_copy():
+    design = Design.complete(4, TWO)
+    frame = design.probabilities
+    frame.iloc[0, 0] = 9.0
+    assert design.probabilities.iloc[0, 0] == 0.5
+
+
 # Rerandomization ------------------------------------------------------------------------------
 
 
@@ -608,6 +615,15 @@ def test_bad_assignment_arguments_raise_named_errors(case):
     call, message = ERROR_CASES[case]
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_boolean_covariates_count_as_zero_one():
+    rng = np.random.default_rng(21)
+    frame = pd.DataFrame({"male": rng.random(20) < 0.5, "age": rng.normal(40, 8, 20)})
+    as_bool = Design.rerandomized(frame, TWO)
+    as_float = Design.rerandomized(frame.astype(float), TWO)
+    codes = as_bool.base.draw_codes(10, seed=22)
+    np.testing.assert_allclose(as_bool.criterion(codes), as_float.criterion(codes), rtol=1e-12)
 
 
 def test_missing_covariate_values_are_named_with_their_count():
