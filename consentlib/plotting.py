@@ -175,7 +175,7 @@ def event_timeline(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        ncol=min(len(handles), 4),
+        ncol=min(len(handles), 5),
         fontsize=9,
     )
     return ax
@@ -204,7 +204,7 @@ def cases_grid(
         Boolean columns (True, False or missing) to show, left to right.
     group : str, default "issue_area"
         Column whose values colour the dots and row labels.
-    labels : mapping of str to str, optional
+    labels : mapping, optional
         Column headings for the attributes; by default the column name with spaces.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure sized to the table is made if omitted.
