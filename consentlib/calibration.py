@@ -6,12 +6,11 @@ the experiment: the Table 1 means, and the estimates, standard errors, t statist
 of Tables 2 to 4. This module is the generator that builds it, and it regenerates the shipped
 file exactly from a seed.
 
-How the calibration works
--------------------------
-Each of Tables 2 to 4 is an OLS regression of ``support`` on an arm indicator plus enumerator
-fixed effects, fitted to the respondents of two arms. With enumerator dummies, everything in the
-table is a function of three summaries per cell (enumerator x arm): the number of respondents
-``n``, the sum of their responses ``S`` and the sum of their squared responses ``Q``.
+**How the calibration works.** Each of Tables 2 to 4 is an OLS regression of ``support`` on an
+arm indicator plus enumerator fixed effects, fitted to the respondents of two arms. With
+enumerator dummies, everything in the table is a function of three summaries per cell
+(enumerator x arm): the number of respondents ``n``, the sum of their responses ``S`` and the sum
+of their squared responses ``Q``.
 
 * The coefficient is a weighted average of the within-enumerator differences in means,
   ``sum_e w_e (S_be/n_be - S_ae/n_ae) / W`` with ``w_e = n_ae n_be / (n_ae + n_be)`` and
