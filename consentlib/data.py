@@ -81,7 +81,7 @@ def cases() -> pd.DataFrame:
             Who organized or stood between officials and the crowd, or ``"none reported"``.
         ``business_role`` (boolean)
             Whether business people or their associations took an organizing role; ``<NA>``
-            where the sources do not say who organized.
+            where the sources do not say whether they did.
         ``violence`` (boolean)
             Whether attacks on people, buildings or property were reported.
         ``official_involvement`` (category)
