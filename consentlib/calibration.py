@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from consentlib import published
 from consentlib._validation import DEFAULT_CONDITIONS, as_generator
 from consentlib.data import _replication_frame
 
@@ -67,20 +68,9 @@ N_RESPONDENTS: int = 368
 ENUMERATORS: tuple[str, ...] = tuple(f"E{i}" for i in range(1, 9))
 
 #: The Table 1 covariates, in the order of the article's table.
-COVARIATES: tuple[str, ...] = (
-    "male",
-    "age",
-    "college",
-    "party_years",
-    "service_years",
-    "rank_department_chief",
-    "rank_section_chief",
-    "rank_deputy_section_chief",
-    "leadership",
-)
+COVARIATES: tuple[str, ...] = tuple(column for _, column, _ in published.TABLE1)
 
 _ARMS = DEFAULT_CONDITIONS  # ("control", "treatment", "placebo"): rows of every count array
-_CONTROL, _TREATMENT, _PLACEBO = 0, 1, 2
 
 # Analyzed respondents per arm. W_T is at most (n_a + n_b) / 4, and the printed SE ratios need
 # W >= 55.995 (Table 2), 57.76 (Table 3) and 58.04 (Table 4), so control + treatment >= 224,
@@ -135,60 +125,32 @@ class _Contrast:
         return self.intercept[0].window[0], self.intercept[-1].window[1]
 
 
-# The article's Tables 2-4 (Ma 2019, section 5c). The intercepts of Tables 2 and 4 list the values
-# that can be reached (see the module docstring); the printed ones are 2.9403 and 3.4643.
-_CONTRASTS: tuple[_Contrast, ...] = (
-    _Contrast(
-        "Table 2",
-        _CONTROL,
-        _TREATMENT,
-        (_Printed(2.9400, 4), _Printed(2.9401, 4)),
-        _Printed(0.19907, 5),
-        _Printed(14.769, 3),
-        _Printed(0.7628, 4),
-        _Printed(0.13271, 5),
-        _Printed(5.748, 3),
-        None,
-    ),
-    _Contrast(
-        "Table 3",
-        _CONTROL,
-        _PLACEBO,
-        (_Printed(3.1948, 4),),
-        _Printed(0.2173, 4),
-        _Printed(14.70, 2),
-        _Printed(0.3223, 4),
-        _Printed(0.1461, 4),
-        _Printed(2.206, 3),
-        _Printed(0.0284, 4),
-    ),
-    _Contrast(
-        "Table 4",
-        _PLACEBO,
-        _TREATMENT,
-        (_Printed(3.4642, 4), _Printed(3.4643, 4)),
-        _Printed(0.1885, 4),
-        _Printed(18.382, 3),
-        _Printed(0.4338, 4),
-        _Printed(0.1284, 4),
-        _Printed(3.377, 3),
-        None,
-    ),
-)
-_P_BELOW = 0.001  # the article's "<0.001"
+def _printed(text: str) -> _Printed:
+    return _Printed(float(text.lstrip("<")), published.decimals(text))
 
-# Table 1 (Ma 2019, section 5a): the printed mean and its decimals, for each covariate.
-_TABLE1: dict[str, _Printed] = {
-    "male": _Printed(0.62, 2),
-    "age": _Printed(41, 0),
-    "college": _Printed(0.89, 2),
-    "party_years": _Printed(16.24, 2),
-    "service_years": _Printed(18.77, 2),
-    "rank_department_chief": _Printed(0.30, 2),
-    "rank_section_chief": _Printed(0.56, 2),
-    "rank_deputy_section_chief": _Printed(0.83, 2),
-    "leadership": _Printed(0.60, 2),
-}
+
+def _contrast(table: published.PublishedTable) -> _Contrast:
+    """The calibration targets of one of Tables 2-4, from its printed values."""
+    intercept, effect = table.intercept, table.effect
+    return _Contrast(
+        f"Table {table.number}",
+        _ARMS.index(table.reference),
+        _ARMS.index(table.treated),
+        tuple(_printed(v) for v in intercept.attainable or (intercept.estimate,)),
+        _printed(intercept.std_error),
+        _printed(intercept.statistic),
+        _printed(effect.estimate),
+        _printed(effect.std_error),
+        _printed(effect.statistic),
+        None if effect.p_value.startswith("<") else _printed(effect.p_value),
+    )
+
+
+# The targets: Tables 1-4 as printed (consentlib.published), except that the intercepts of
+# Tables 2 and 4 are held to the values that can be reached (see the module docstring).
+_CONTRASTS: tuple[_Contrast, ...] = tuple(_contrast(table) for table in published.TABLES)
+_P_BELOW = 0.001  # the article's "<0.001"
+_TABLE1: dict[str, _Printed] = {column: _printed(mean) for _, column, mean in published.TABLE1}
 
 # Relative safety margin kept inside every window, so that the last bits of floating-point
 # arithmetic on another machine cannot move a value across a rounding boundary.
