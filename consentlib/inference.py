@@ -27,6 +27,7 @@ from ._validation import (
     check_numeric,
     check_positive_int,
 )
+from .fast import ols_coefficients, regressor_basis
 from .randomization import Design
 from .results import Exclusions, drop_missing
 
@@ -128,52 +129,6 @@ class RandomizationInferenceResult:
             f"({kind} {self.reps:,} assignments; sharp null of effect {self.null_effect}). "
             f"{self.exclusions.note}"
         )
-
-
-def _fe_basis(frame: pd.DataFrame, fixed_effects: list[str], covariates: list[str]) -> np.ndarray:
-    """An orthonormal basis of the intercept, fixed-effect dummies and covariates."""
-    columns = [np.ones(len(frame))]
-    for column in fixed_effects:
-        values = frame[column].to_numpy()
-        for level in sorted(pd.unique(values), key=str)[1:]:
-            columns.append((values == level).astype(float))
-    columns.extend(frame[c].to_numpy(float) for c in covariates)
-    z = np.column_stack(columns)
-    q, r = np.linalg.qr(z)
-    keep = np.abs(np.diag(r)) > 1e-10 * max(1.0, np.abs(r).max())
-    return q[:, keep]
-
-
-def ols_coefficients(y: np.ndarray, treated: np.ndarray, basis: np.ndarray) -> np.ndarray:
-    """Coefficient on a 0/1 indicator in OLS of ``y`` on it and ``basis``, for many indicators.
-
-    Parameters
-    ----------
-    y : numpy.ndarray
-        Outcomes, length n.
-    treated : numpy.ndarray
-        Indicators, shape (reps, n).
-    basis : numpy.ndarray
-        Orthonormal columns (n, k) spanning the other regressors.
-
-    Returns
-    -------
-    numpy.ndarray
-        One coefficient per row of ``treated``. By Frisch–Waugh–Lovell it is
-        d'My / d'Md with M = I - QQ', computed without forming M.
-
-    Examples
-    --------
-    >>> y = np.array([1.0, 2.0, 4.0, 7.0])
-    >>> q = np.ones((4, 1)) / 2.0
-    >>> ols_coefficients(y, np.array([[0, 0, 1, 1]]), q)
-    array([4.])
-    """
-    d = np.asarray(treated, dtype=float)
-    dq = d @ basis
-    numerator = d @ y - dq @ (basis.T @ y)
-    denominator = d.sum(axis=1) - np.einsum("ij,ij->i", dq, dq)
-    return numerator / denominator
 
 
 def _blocked_dim_weights(is_treated: np.ndarray, block_codes: np.ndarray) -> np.ndarray:
@@ -336,7 +291,7 @@ def randomization_inference(
     is_treated = (kept[condition] == treated).to_numpy()
     block_codes = pd.factorize(kept[block_cols[0]], sort=True)[0] if block_cols else None
     two_arm = _two_arm_design(is_treated, block_codes, control, treated)
-    basis = _fe_basis(kept, fixed, covs)
+    basis = regressor_basis(kept, fixed, covs)
     y0 = y - null_effect * is_treated
     compute = _statistic_function(statistic, y0, is_treated, block_codes, basis)
 

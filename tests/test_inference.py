@@ -17,7 +17,7 @@ from external_references import (
 from test_estimation import three_arm_survey
 
 from consentlib.estimation import difference_in_means
-from consentlib.inference import TIE_TOLERANCE, ols_coefficients, randomization_inference
+from consentlib.inference import TIE_TOLERANCE, randomization_inference
 from consentlib.randomization import Design
 
 
@@ -121,17 +121,6 @@ def test_ols_statistic_equals_statsmodels_refit_on_every_draw():
         "support ~ d + age + C(enumerator)", pair.assign(d=(pair["condition"] == "treatment") * 1.0)
     ).fit()
     assert result.observed == pytest.approx(observed.params["d"], abs=1e-10)
-
-
-def test_ols_coefficients_match_least_squares():
-    rng = np.random.default_rng(0)
-    y = rng.normal(size=30)
-    z = np.column_stack([np.ones(30), rng.normal(size=30), rng.integers(0, 2, 30)])
-    d = rng.integers(0, 2, size=(5, 30))
-    q, _ = np.linalg.qr(z)
-    fast = ols_coefficients(y, d, q)
-    slow = [np.linalg.lstsq(np.column_stack([row, z]), y, rcond=None)[0][0] for row in d]
-    np.testing.assert_allclose(fast, slow, atol=1e-12)
 
 
 def test_monte_carlo_p_value_counts_the_observed_draw():

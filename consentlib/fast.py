@@ -1,0 +1,142 @@
+"""Vectorized OLS for many assignments or simulated datasets at once.
+
+Randomization inference and power simulation refit the same regression thousands of times, each
+time with a different treatment indicator (and, in simulation, a different outcome). The other
+regressors (intercept, fixed-effect dummies, covariates) stay the same, so by Frisch–Waugh–Lovell
+the treatment coefficient is d'My / d'Md with M = I - QQ' and Q an orthonormal basis of those
+regressors: a few matrix products for all the fits together. The tests prove every function
+here equal to statsmodels on the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+#: Standard errors :func:`batched_ols` computes.
+BATCHED_SE_TYPES = ("classical", "HC0", "HC1", "HC2")
+
+
+def regressor_basis(
+    data: pd.DataFrame, fixed_effects: Sequence[str] = (), covariates: Sequence[str] = ()
+) -> np.ndarray:
+    """An orthonormal basis of the intercept, fixed-effect dummies and covariates.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Rows are units, with no missing values in the columns named.
+    fixed_effects, covariates : list of str
+        Columns whose levels get dummies, and numeric columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, k), orthonormal columns; k is the rank of the regressors.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"e": ["a", "a", "b", "b", "c"]})
+    >>> regressor_basis(frame, ["e"]).shape
+    (5, 3)
+    """
+    columns = [np.ones(len(data))]
+    for column in fixed_effects:
+        values = data[column].to_numpy()
+        for level in sorted(pd.unique(values), key=str)[1:]:
+            columns.append((values == level).astype(float))
+    columns.extend(data[c].to_numpy(float) for c in covariates)
+    q, r = np.linalg.qr(np.column_stack(columns))
+    keep = np.abs(np.diag(r)) > 1e-10 * max(1.0, np.abs(r).max())
+    return q[:, keep]
+
+
+def ols_coefficients(y: np.ndarray, treated: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Coefficient on a 0/1 indicator in OLS of ``y`` on it and ``basis``, for many indicators.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Outcomes, length n.
+    treated : numpy.ndarray
+        Indicators, shape (reps, n).
+    basis : numpy.ndarray
+        Orthonormal columns (n, k) spanning the other regressors.
+
+    Returns
+    -------
+    numpy.ndarray
+        One coefficient per row of ``treated``: d'My / d'Md with M = I - QQ', computed without
+        forming M.
+
+    Examples
+    --------
+    >>> y = np.array([1.0, 2.0, 4.0, 7.0])
+    >>> q = np.ones((4, 1)) / 2.0
+    >>> ols_coefficients(y, np.array([[0, 0, 1, 1]]), q)
+    array([4.])
+    """
+    d = np.asarray(treated, dtype=float)
+    dq = d @ basis
+    numerator = d @ y - dq @ (basis.T @ y)
+    denominator = d.sum(axis=1) - np.einsum("ij,ij->i", dq, dq)
+    return numerator / denominator
+
+
+def batched_ols(
+    outcomes: np.ndarray, treated: np.ndarray, basis: np.ndarray, se_type: str = "classical"
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Treatment coefficients and their standard errors for many datasets at once.
+
+    Row r is the regression of ``outcomes[r]`` on ``treated[r]`` and the columns of ``basis``.
+
+    Parameters
+    ----------
+    outcomes : numpy.ndarray
+        Shape (reps, n).
+    treated : numpy.ndarray
+        0/1 indicators, shape (reps, n).
+    basis : numpy.ndarray
+        Orthonormal columns (n, k) spanning the other regressors (:func:`regressor_basis`).
+    se_type : {"classical", "HC0", "HC1", "HC2"}
+        The standard error. HC2 uses the leverages of the full regression, which are the
+        basis's leverages plus d~_i^2 / d~'d~ for the residualized indicator d~.
+
+    Returns
+    -------
+    estimates, std_errors : numpy.ndarray
+        One per row.
+    df : int
+        Residual degrees of freedom, n - k - 1.
+
+    Examples
+    --------
+    >>> y = np.array([[1.0, 2.0, 4.0, 7.0]])
+    >>> estimate, se, df = batched_ols(y, np.array([[0, 0, 1, 1]]), np.ones((4, 1)) / 2.0)
+    >>> float(estimate[0]), round(float(se[0]), 4), df
+    (4.0, 1.5811, 2)
+    """
+    if se_type not in BATCHED_SE_TYPES:
+        raise ValueError(f"se_type must be one of {BATCHED_SE_TYPES}; got {se_type!r}")
+    y = np.asarray(outcomes, dtype=float)
+    d = np.asarray(treated, dtype=float)
+    n, k = basis.shape
+    d_resid = d - (d @ basis) @ basis.T
+    y_resid = y - (y @ basis) @ basis.T
+    sum_sq = np.einsum("ij,ij->i", d_resid, d_resid)
+    estimates = np.einsum("ij,ij->i", d_resid, y_resid) / sum_sq
+    residuals = y_resid - estimates[:, None] * d_resid
+    df = n - k - 1
+    if se_type == "classical":
+        variance = np.einsum("ij,ij->i", residuals, residuals) / df / sum_sq
+    else:
+        weights = residuals**2
+        if se_type == "HC1":
+            weights = weights * n / df
+        elif se_type == "HC2":
+            leverage = np.einsum("ij,ij->i", basis, basis)[None, :] + d_resid**2 / sum_sq[:, None]
+            weights = weights / (1 - leverage)
+        variance = np.einsum("ij,ij->i", d_resid**2, weights) / sum_sq**2
+    return estimates, np.sqrt(variance), df
