@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: book test unit doctest notebooks lint book-strict lab benchmark clean
+.PHONY: book test unit doctest notebooks lint book-strict site-check lab benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ book: $(STAMP)
 	@echo "The site is at $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)
-	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict
+	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict site-check
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
@@ -40,6 +40,10 @@ lint: $(STAMP)
 book-strict: $(STAMP)
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# Checks on the site just built by book-strict, as a reader meets it.
+site-check: $(STAMP)
+	CONSENTLIB_SITE_DIR=$(CURDIR)/_build/html $(BIN)/python -m pytest tests/site -p no:cacheprovider
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book
