@@ -285,3 +285,224 @@ def cases_grid(
     ]
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=9)
     return ax
+
+
+#: One colour per scenario of the book's consent-instability model (the formal-model chapter).
+SCENARIO_COLORS: dict[str, str] = {
+    "no tolerance": "#4d4d4d",
+    "tolerance, unanticipated": "#d55e00",
+    "tolerance, anticipated": "#0072b2",
+}
+
+
+def _colors_for(values: pd.Series, colors: Mapping[str, str] | None, role: str) -> dict[str, str]:
+    """Colours for the distinct values: ``colors`` if given, the scenario colours if they cover
+    every value, else the palette in order of first appearance."""
+    levels = list(dict.fromkeys(values.astype(str)))
+    for chosen in (colors, SCENARIO_COLORS):
+        if chosen is not None and all(level in chosen for level in levels):
+            return {level: chosen[level] for level in levels}
+    return _group_colors(values, role)
+
+
+def offer_curves(
+    table: pd.DataFrame,
+    *,
+    cost: str = "instability_cost",
+    concession: str = "concession",
+    acceptance: str = "acceptance",
+    group: str = "distribution",
+    points: Sequence[str] = (),
+) -> plt.Figure:
+    """Draw the superior's optimal concession and its acceptance probability against its cost.
+
+    Two panels side by side: the optimal concession (left) and the probability that the
+    subordinate accepts it (right), each against the superior's instability cost, one curve per
+    value of ``group``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long format, one row per cost and group, such as :attr:`consentlib.model.Offer.table`
+        with a ``group`` column added.
+    cost, concession, acceptance : str
+        Columns with the instability cost, the optimal concession and the acceptance probability.
+    group : str, default "distribution"
+        Column naming the curve each row belongs to.
+    points : sequence of str, optional
+        Groups to draw as markers instead of lines (for a numerical check laid over a formula).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; its two axes are ``fig.axes``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"instability_cost": [0.0, 0.4] * 2, "concession": [0.1, 0.3] * 2,
+    ...                   "acceptance": [0.2, 0.6] * 2, "distribution": ["a", "a", "b", "b"]})
+    >>> fig = offer_curves(t, points=["b"])
+    >>> [len(ax.get_lines()) for ax in fig.axes]
+    [2, 2]
+    >>> plt.close(fig)
+    """
+    data = check_dataframe(table, "table")
+    check_columns(data, [cost, concession, acceptance, group])
+    colors = _colors_for(data[group], None, f"column {group!r}")
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6), sharex=True, layout="constrained")
+    for label, rows in data.groupby(data[group].astype(str), sort=False):
+        rows = rows.sort_values(cost)
+        style = (
+            {"marker": "o", "linestyle": "", "markersize": 4, "markerfacecolor": "white"}
+            if label in points
+            else {"linewidth": 2}
+        )
+        for ax, column in zip(axes, (concession, acceptance), strict=True):
+            ax.plot(rows[cost], rows[column], color=colors[label], label=label, **style)
+    axes[0].set_ylabel("optimal concession x*")
+    axes[1].set_ylabel("probability the offer is accepted")
+    for ax in axes:
+        ax.set_xlabel("superior's instability cost")
+        ax.set_ylim(bottom=0)
+    axes[1].set_ylim(0, 1.02)
+    axes[0].legend(fontsize=9, loc="upper left")
+    return fig
+
+
+def curves_by_group(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    *,
+    colors: Mapping[str, str] | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw one line of ``y`` against ``x`` per value of ``group``, with an optional reference line.
+
+    Groups named like the scenarios of the consent-instability model get
+    :data:`SCENARIO_COLORS`; other groups get the palette in order of first appearance.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long format, one row per point.
+    x, y, group : str
+        Columns for the horizontal axis, the vertical axis and the line each row belongs to.
+    colors : mapping of str to str, optional
+        A colour for each group, overriding the defaults.
+    reference : float, optional
+        Height of a dashed horizontal reference line (a threshold, say).
+    reference_label : str, optional
+        Legend entry for the reference line.
+    xlabel, ylabel : str, optional
+        Axis labels; the column names if omitted.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes holding the lines.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"d": [0, 1, 0, 1], "p": [0.4, 0.4, 0.4, 0.9],
+    ...                   "scenario": ["no tolerance"] * 2 + ["tolerance, unanticipated"] * 2})
+    >>> ax = curves_by_group(t, "d", "p", "scenario", reference=0.5)
+    >>> len(ax.get_lines())
+    3
+    >>> plt.close(ax.figure)
+    """
+    data = check_dataframe(table, "table")
+    check_columns(data, [x, y, group])
+    palette = _colors_for(data[group], colors, f"column {group!r}")
+    if ax is None:
+        _, ax = plt.subplots(layout="constrained")
+    for label, rows in data.groupby(data[group].astype(str), sort=False):
+        rows = rows.sort_values(x)
+        ax.plot(rows[x], rows[y], color=palette[label], linewidth=2, label=label)
+    if reference is not None:
+        ax.axhline(reference, color="0.4", linestyle="--", linewidth=1, label=reference_label)
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel or y)
+    ax.legend(fontsize=9)
+    return ax
+
+
+def scenario_bars(
+    table: pd.DataFrame,
+    *,
+    scenario: str = "scenario",
+    estimate: str = "p_cancel",
+    std_error: str = "std_error",
+    exact: str | None = "p_cancel_exact",
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw one bar per scenario with a 95% interval, and a marker at the exact value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per scenario, such as
+        :attr:`consentlib.model.ScenarioComparison.table`.
+    scenario, estimate, std_error : str
+        Columns with the scenario's name, the simulated estimate and its standard error.
+    exact : str or None, default "p_cancel_exact"
+        Column with the value computed without simulation, drawn as a black diamond; None to
+        leave it out.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes holding the bars.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"scenario": ["no tolerance", "tolerance, anticipated"],
+    ...                   "p_cancel": [0.41, 0.45], "std_error": [0.01, 0.01],
+    ...                   "p_cancel_exact": [0.415, 0.446]})
+    >>> ax = scenario_bars(t)
+    >>> len(ax.patches)
+    2
+    >>> plt.close(ax.figure)
+    """
+    data = check_dataframe(table, "table")
+    columns = [scenario, estimate, std_error] + ([exact] if exact else [])
+    check_columns(data, columns)
+    colors = _colors_for(data[scenario], None, f"column {scenario!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 3.8), layout="constrained")
+    positions = np.arange(len(data))
+    names = data[scenario].astype(str)
+    ax.bar(
+        positions,
+        data[estimate],
+        yerr=1.96 * data[std_error],
+        color=[colors[n] for n in names],
+        width=0.6,
+        capsize=4,
+        label="simulated (95% interval)",
+    )
+    tops = data[estimate] + 1.96 * data[std_error]
+    for pos, value, top in zip(positions, data[estimate], tops, strict=True):
+        ax.annotate(
+            f"{value:.3f}", (pos, top), xytext=(0, 9), textcoords="offset points", ha="center"
+        )
+    if exact:
+        ax.scatter(positions, data[exact], marker="D", color="black", zorder=3, label="exact")
+    ax.set_xticks(positions, [textwrap.fill(n, 14) for n in names])
+    ax.set_ylim(0, 1.08)
+    ax.set_ylabel("probability the city cancels")
+    ax.grid(axis="x", visible=False)
+    ax.legend(fontsize=9, loc="upper left")
+    return ax
