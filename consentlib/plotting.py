@@ -15,8 +15,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
 
-from consentlib._validation import check_columns, check_dataframe, check_positive_int
+from consentlib._validation import (
+    check_columns,
+    check_dataframe,
+    check_numeric,
+    check_positive_int,
+)
+from consentlib.published import TABLES, PublishedTable
+from consentlib.results import EstimationResult, tidy_table
 
 #: One colour per experimental condition, used by every figure in the book.
 CONDITION_COLORS: dict[str, str] = {
@@ -285,6 +294,309 @@ def cases_grid(
     ]
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=9)
     return ax
+
+
+def _arm_order(labels: pd.Series) -> list[str]:
+    """The arms present in ``labels``: category order if categorical, else the book's order."""
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        return [str(a) for a in labels.cat.categories if (labels == a).any()]
+    present = sorted({str(a) for a in labels.dropna()})
+    return [a for a in CONDITION_COLORS if a in present] + [
+        a for a in present if a not in CONDITION_COLORS
+    ]
+
+
+#: Palette colours that no arm uses, for figures whose groups are not arms (black first).
+_NON_ARM_COLORS: tuple[str, ...] = tuple(
+    sorted((c for c in PALETTE if c not in CONDITION_COLORS.values()), key=lambda c: c != "#000000")
+)
+
+
+def _arm_colors(arms: Sequence[str]) -> dict[str, str]:
+    """The book's colour for each known arm, and palette colours no arm uses for any other."""
+    others = iter(_NON_ARM_COLORS)
+    return {arm: CONDITION_COLORS.get(arm) or next(others) for arm in arms}
+
+
+def response_distribution(
+    data: pd.DataFrame,
+    outcome: str = "support",
+    condition: str = "condition",
+    *,
+    levels: Sequence[float] | None = None,
+    level_labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the share of each response within each arm, as grouped bars.
+
+    Each arm's bars add up to 1, so arms of different sizes can be compared. Rows with a missing
+    outcome or condition are left out; the legend gives each arm's number of responses and mean.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    outcome : str, default "support"
+        The numeric response column, such as the five-point support scale.
+    condition : str, default "condition"
+        The column of arm labels. Arms keep their category order if the column is categorical;
+        otherwise control, treatment and placebo come first. Each arm has its colour from
+        :data:`CONDITION_COLORS`.
+    levels : sequence of numbers, optional
+        The response values to show, left to right; by default every value observed. A
+        response outside ``levels`` is an error.
+    level_labels : sequence of str, optional
+        Tick labels for the levels (such as the answer options); by default the values.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes; ``ax.containers`` holds one bar container per arm, labelled with the arm.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"support": [1, 2, 2, 3, 3, 3],
+    ...                       "condition": ["control"] * 3 + ["treatment"] * 3})
+    >>> ax = response_distribution(frame, levels=[1, 2, 3])
+    >>> [[round(float(bar.get_height()), 3) for bar in bars] for bars in ax.containers]
+    [[0.333, 0.667, 0.0], [0.0, 0.0, 1.0]]
+    >>> plt.close(ax.figure)
+    """
+    data = check_dataframe(data)
+    check_columns(data, [outcome, condition])
+    check_numeric(data, outcome)
+    answered = data.dropna(subset=[outcome, condition])
+    if answered.empty:
+        raise ValueError(f"no row has both {outcome!r} and {condition!r}; nothing to draw")
+    values = answered[outcome].astype(float)
+    if levels is None:
+        levels = sorted(values.unique())
+    levels = [float(level) for level in levels]
+    outside = sorted(set(values) - set(levels))
+    if outside:
+        raise ValueError(
+            f"column {outcome!r} has the value {outside[0]:g}, which is not among levels "
+            f"{[f'{level:g}' for level in levels]}"
+        )
+    if level_labels is None:
+        level_labels = [f"{level:g}" for level in levels]
+    elif len(level_labels) != len(levels):
+        raise ValueError(
+            f"level_labels must give one label per level ({len(levels)}); got {len(level_labels)}"
+        )
+    arms = _arm_order(answered[condition])
+    colors = _arm_colors(arms)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 3.8))
+    width = 0.8 / len(arms)
+    x = np.arange(len(levels))
+    handles = []
+    for i, arm in enumerate(arms):
+        arm_values = values[(answered[condition].astype(str) == arm).to_numpy()]
+        shares = arm_values.value_counts(normalize=True).reindex(levels, fill_value=0.0)
+        offset = (i - (len(arms) - 1) / 2) * width
+        ax.bar(x + offset, shares.to_numpy(), width=width, color=colors[arm], label=arm)
+        legend_text = f"{arm}\nn = {len(arm_values)}, mean {arm_values.mean():.2f}"
+        handles.append(Patch(color=colors[arm], label=legend_text))
+    ax.set_xticks(x, list(level_labels))
+    ax.set_ylabel("Share of the arm's responses")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="x", visible=False)
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=min(len(handles), 3),
+        fontsize=9,
+    )
+    return ax
+
+
+def coefficient_plot(
+    estimates: Mapping[str, pd.DataFrame],
+    *,
+    terms: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    reference: float | None = 0.0,
+    xlabel: str = "Estimate with its confidence interval",
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw estimates with their confidence intervals: one row per term, one marker per source.
+
+    Use it to set estimates of the same quantities side by side, such as the published and the
+    reproduced coefficients of a table.
+
+    Parameters
+    ----------
+    estimates : mapping of str to pandas.DataFrame
+        For each source (the legend entry), a table indexed by term with the columns
+        ``estimate``, ``conf_low`` and ``conf_high``, such as the ``table`` of an
+        :class:`~consentlib.results.EstimationResult`. Within a row, sources are drawn top to
+        bottom in the mapping's order.
+    terms : sequence of str, optional
+        The terms to draw, top to bottom; by default the terms of every source, in order of
+        first appearance. A source that lacks a term is skipped on that row.
+    labels : mapping of str to str, optional
+        Row labels for the terms; by default the term itself.
+    reference : float or None, default 0.0
+        Where to draw a vertical reference line (no effect); None draws none.
+    xlabel : str, optional
+        The label of the horizontal axis.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure sized to the number of rows is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes; ``ax.containers`` holds one error-bar container per source, labelled with the
+        source.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"estimate": [0.8, 0.3], "conf_low": [0.5, 0.0],
+    ...                       "conf_high": [1.1, 0.6]}, index=["treatment", "placebo"])
+    >>> ax = coefficient_plot({"study": table})
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['treatment', 'placebo']
+    >>> plt.close(ax.figure)
+    """
+    if not isinstance(estimates, Mapping) or not estimates:
+        raise ValueError(
+            "estimates must be a non-empty mapping from source name to a table of estimates; "
+            f"got {type(estimates).__name__}"
+        )
+    if len(estimates) > len(_NON_ARM_COLORS):
+        raise ValueError(
+            f"estimates has {len(estimates)} sources; at most {len(_NON_ARM_COLORS)} can be drawn"
+        )
+    for source, table in estimates.items():
+        check_dataframe(table, f"estimates[{source!r}]")
+        check_columns(table, ["estimate", "conf_low", "conf_high"], f"estimates[{source!r}] column")
+    known = list(dict.fromkeys(term for table in estimates.values() for term in table.index))
+    terms = known if terms is None else list(terms)
+    unknown = [term for term in terms if term not in known]
+    if unknown or not terms:
+        raise ValueError(
+            f"terms must name rows of the estimates; {unknown[0] if unknown else 'none'!r} is "
+            f"not one. The rows are {known}"
+        )
+    labels = dict(labels or {})
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 1.2 + 0.45 * len(terms) * max(len(estimates), 2)))
+    k = len(estimates)
+    offsets = np.linspace(-0.25, 0.25, k) if k > 1 else np.zeros(1)
+    markers = ("o", "s", "D", "^", "v", "P", "X", "*")
+    for i, (source, table) in enumerate(estimates.items()):
+        rows = [term for term in terms if term in table.index]
+        y = np.array([terms.index(term) for term in rows]) + offsets[i]
+        x = table.loc[rows, "estimate"].to_numpy(float)
+        error = [x - table.loc[rows, "conf_low"].to_numpy(float)]
+        error.append(table.loc[rows, "conf_high"].to_numpy(float) - x)
+        ax.errorbar(
+            x,
+            y,
+            xerr=np.vstack(error),
+            fmt=markers[i],
+            color=_NON_ARM_COLORS[i],
+            capsize=3,
+            label=source,
+        )
+    if reference is not None:
+        ax.axvline(reference, color="0.5", linewidth=1, linestyle="--", zorder=0)
+    ax.set_yticks(range(len(terms)), [labels.get(term, term) for term in terms])
+    ax.set_ylim(len(terms) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(k, 3), fontsize=9)
+    return ax
+
+
+def _contrast_term(table: PublishedTable) -> str:
+    """The name of a table's contrast in one regression with control as the reference."""
+    if table.reference == "control":
+        return table.treated
+    return f"{table.treated} - {table.reference}"
+
+
+def contrast_comparison(
+    fits: Mapping[int, EstimationResult],
+    *,
+    extra: Mapping[str, pd.DataFrame] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the contrasts of the article's Tables 2–4, published beside reproduced.
+
+    One row per table: treatment against control (Table 2), placebo against control (Table 3)
+    and treatment against placebo (Table 4). The published interval is the printed estimate
+    plus or minus the t quantile times the printed standard error, on the degrees of freedom
+    and confidence level of the reproduced fit (the article prints neither).
+
+    Parameters
+    ----------
+    fits : mapping of int to EstimationResult
+        The regressions behind Tables 2, 3 and 4, keyed by table number, such as the ``fits``
+        of :func:`consentlib.estimation.replicate_tables`.
+    extra : mapping of str to pandas.DataFrame, optional
+        Further sources to draw beside them, each a table indexed by the contrast's name in a
+        regression with control as the reference: ``"treatment"``, ``"placebo"`` and
+        ``"treatment - placebo"`` (as :func:`consentlib.estimation.contrast` names them), with
+        the columns ``estimate``, ``conf_low`` and ``conf_high``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes, as returned by :func:`coefficient_plot`, with the sources ``"published"``,
+        ``"reproduced"`` and those of ``extra``.
+
+    Examples
+    --------
+    >>> from consentlib.data import replication_data
+    >>> from consentlib.estimation import replicate_tables
+    >>> ax = contrast_comparison(replicate_tables(replication_data()).fits)
+    >>> [c.get_label() for c in ax.containers]
+    ['published', 'reproduced']
+    >>> plt.close(ax.figure)
+    """
+    published, reproduced, labels, alphas = [], [], {}, set()
+    for spec in TABLES:
+        fit = fits.get(spec.number) if isinstance(fits, Mapping) else None
+        if not isinstance(fit, EstimationResult) or spec.treated not in fit.table.index:
+            raise ValueError(
+                f"fits must map table number {spec.number} to an EstimationResult with the "
+                f"term {spec.treated!r}, such as replicate_tables(data).fits; got {fit!r}"
+            )
+        term = _contrast_term(spec)
+        labels[term] = f"{spec.treated} vs {spec.reference}\n(Table {spec.number})"
+        row = fit.table.loc[[spec.treated]]
+        effect = spec.effect
+        published.append(
+            tidy_table(
+                [term],
+                np.array([float(effect.estimate)]),
+                np.array([float(effect.std_error)]),
+                float(row["df"].iloc[0]),
+                fit.alpha,
+            )
+        )
+        reproduced.append(row.rename(index={spec.treated: term}))
+        alphas.add(fit.alpha)
+    if len(alphas) > 1:
+        raise ValueError(f"the fits must share one confidence level; got alphas {sorted(alphas)}")
+    sources = {"published": pd.concat(published), "reproduced": pd.concat(reproduced)}
+    sources.update(extra or {})
+    return coefficient_plot(
+        sources,
+        terms=list(labels),
+        labels=labels,
+        xlabel=f"Difference in support (1-5 scale), {1 - alphas.pop():.0%} confidence interval",
+        ax=ax,
+    )
 
 
 #: One colour per scenario of the book's consent-instability model (the formal-model chapter).
