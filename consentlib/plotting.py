@@ -818,3 +818,224 @@ def scenario_bars(
     ax.grid(axis="x", visible=False)
     ax.legend(fontsize=9, loc="upper left")
     return ax
+
+
+def p_value_function(
+    null_effects: Sequence[float] | np.ndarray,
+    p_values: Sequence[float] | np.ndarray,
+    *,
+    alpha: float = 0.05,
+    estimate: float | None = None,
+    interval: tuple[float, float] | None = None,
+    interval_label: str = "t-based interval",
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the p-value of each hypothesized effect: a confidence set by test inversion.
+
+    Testing the sharp null of a constant effect for every value on a grid, and keeping the
+    values whose p-value exceeds ``alpha``, gives a confidence set of level 1 - ``alpha``. The
+    p-values are drawn against the hypothesized effects, a dotted line marks ``alpha``, and the
+    span from the smallest to the largest grid value with a p-value above ``alpha`` is shaded.
+    A vertical line can mark the estimate, and a horizontal bar at height ``alpha`` a reference
+    interval (the t-based confidence interval, say) for comparison.
+
+    Parameters
+    ----------
+    null_effects : sequence of float
+        The hypothesized effects, one per test; finite, at least two, in any order.
+    p_values : sequence of float
+        The p-value of each test, between 0 and 1.
+    alpha : float, default 0.05
+        The level of the tests; the set has confidence 1 - ``alpha``.
+    estimate : float, optional
+        The point estimate, drawn as a solid vertical line.
+    interval : tuple of float, optional
+        The ends of a reference interval, drawn as a bar at height ``alpha``.
+    interval_label : str, default "t-based interval"
+        The legend entry of ``interval``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes. The curve has the gid ``"p-values"``; the other artists have the gids
+        ``"alpha"``, ``"confidence-set"`` (absent when no p-value exceeds ``alpha``),
+        ``"estimate"`` and ``"reference-interval"``.
+
+    References
+    ----------
+    Gerber and Green (2012), *Field Experiments*, ch. 3.
+
+    Examples
+    --------
+    >>> ax = p_value_function([0.0, 0.1, 0.2, 0.3, 0.4], [0.01, 0.2, 1.0, 0.3, 0.02])
+    >>> [text.get_text() for text in ax.get_legend().get_texts()][2]
+    '95% set: 0.10 to 0.30'
+    >>> plt.close(ax.figure)
+    """
+    effects = np.asarray(null_effects, dtype=float)
+    p = np.asarray(p_values, dtype=float)
+    if effects.ndim != 1 or effects.size < 2 or not np.all(np.isfinite(effects)):
+        raise ValueError(
+            "null_effects must be a 1-D sequence of at least two finite numbers; "
+            f"got shape {effects.shape}"
+        )
+    if p.shape != effects.shape:
+        raise ValueError(
+            f"p_values must have one value per null effect ({effects.size}); got shape {p.shape}"
+        )
+    if not np.all((p >= 0) & (p <= 1)):
+        bad = float(p[~((p >= 0) & (p <= 1))][0])
+        raise ValueError(f"p_values must lie between 0 and 1; got {bad!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie strictly between 0 and 1; got {alpha!r}")
+    order = np.argsort(effects, kind="stable")
+    effects, p = effects[order], p[order]
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.plot(
+        effects,
+        p,
+        marker="o",
+        markersize=4,
+        color=PALETTE[0],
+        gid="p-values",
+        label="randomization p-value",
+    )
+    ax.axhline(
+        alpha, color="0.4", linestyle=":", linewidth=1, gid="alpha", label=f"alpha = {alpha:g}"
+    )
+    kept = effects[p > alpha]
+    if kept.size:
+        ax.axvspan(
+            kept.min(),
+            kept.max(),
+            color=PALETTE[0],
+            alpha=0.12,
+            linewidth=0,
+            gid="confidence-set",
+            label=f"{1 - alpha:.0%} set: {kept.min():.2f} to {kept.max():.2f}",
+        )
+    if estimate is not None:
+        ax.axvline(
+            float(estimate),
+            color="black",
+            linewidth=1.2,
+            gid="estimate",
+            label=f"estimate {float(estimate):.2f}",
+        )
+    if interval is not None:
+        low, high = (float(v) for v in interval)
+        ax.plot(
+            [low, high],
+            [alpha, alpha],
+            color=PALETTE[5],
+            linewidth=4,
+            solid_capstyle="butt",
+            gid="reference-interval",
+            label=f"{interval_label}: {low:.2f} to {high:.2f}",
+        )
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("hypothesized constant effect")
+    ax.set_ylabel("p-value")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def power_curves(
+    results: Mapping[str, object],
+    *,
+    colors: Mapping[str, str] | None = None,
+    marks: Mapping[str, float] | None = None,
+    target: float | None = 0.8,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw several power curves on one set of axes, with reference effects marked.
+
+    Each curve is a :class:`~consentlib.simulation.PowerResult` (from
+    :func:`~consentlib.simulation.simulate_power`): power against the average effect on the
+    outcome's scale, with bars of 1.96 Monte Carlo standard errors. Dashed vertical lines can
+    mark effects of interest, such as published estimates; a dashed horizontal line marks the
+    target power and a dotted one the tests' level.
+
+    Parameters
+    ----------
+    results : mapping of str to PowerResult
+        For each curve (the legend entry), a result whose ``table`` has the columns ``effect``,
+        ``power`` and ``power_mc_se``. All must share one ``alpha``.
+    colors : mapping of str to str, optional
+        A colour for some or all curves; the others get palette colours that no arm uses.
+    marks : mapping of str to float, optional
+        Effects to mark, each with a label written beside its line.
+    target : float or None, default 0.8
+        The power to draw as a reference line; None draws none.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes; ``ax.containers`` holds one error-bar container per curve, labelled with its
+        key. The mark lines have the gids ``"mark:<label>"``.
+
+    Examples
+    --------
+    >>> from consentlib.randomization import Design
+    >>> from consentlib.simulation import simulate_power
+    >>> design = Design.complete(60, conditions=("control", "treatment"))
+    >>> result = simulate_power(design, "treatment", "control", shift=[0, 0.5], sims=50, seed=1)
+    >>> ax = power_curves({"n = 60": result}, marks={"a guess": 0.3})
+    >>> [c.get_label() for c in ax.containers], [line.get_gid() for line in ax.lines][-1]
+    (['n = 60'], 'mark:a guess')
+    >>> plt.close(ax.figure)
+    """
+    if not isinstance(results, Mapping) or not results:
+        raise ValueError(
+            "results must be a non-empty mapping from a label to a PowerResult; "
+            f"got {type(results).__name__}"
+        )
+    for label, result in results.items():
+        table = getattr(result, "table", None)
+        check_dataframe(table, f"results[{label!r}].table")
+        check_columns(table, ["effect", "power", "power_mc_se"], f"results[{label!r}] column")
+    alphas = {float(getattr(result, "alpha", np.nan)) for result in results.values()}
+    if len(alphas) != 1 or not np.isfinite(next(iter(alphas))):
+        raise ValueError(f"the results must share one alpha; got {sorted(alphas)}")
+    colors = dict(colors or {})
+    others = iter(c for c in _NON_ARM_COLORS if c not in colors.values())
+    if ax is None:
+        _, ax = plt.subplots()
+    for label, result in results.items():
+        table = result.table
+        ax.errorbar(
+            table["effect"].to_numpy(float),
+            table["power"].to_numpy(float),
+            yerr=1.96 * table["power_mc_se"].to_numpy(float),
+            marker="o",
+            markersize=4,
+            capsize=2,
+            color=colors.get(label) or next(others),
+            label=label,
+        )
+    if target is not None:
+        ax.axhline(target, color="0.5", linestyle="--", linewidth=1)
+    ax.axhline(alphas.pop(), color="0.5", linestyle=":", linewidth=1)
+    for label, effect in (marks or {}).items():
+        ax.axvline(float(effect), color="0.3", linestyle="--", linewidth=1, gid=f"mark:{label}")
+        ax.annotate(
+            label,
+            xy=(float(effect), 0.02),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            rotation=90,
+            va="bottom",
+            fontsize=9,
+            color="0.3",
+        )
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("average effect on the response scale")
+    ax.set_ylabel("power")
+    ax.legend(fontsize=9, loc="center right")
+    return ax
