@@ -906,7 +906,7 @@ def noiseless_cancel_probability(
     return float(np.clip(1.0 - cutoff + shift, 0.0, 1.0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Simulation:
     """Simulated counties under one scenario of the consent-instability model.
 
@@ -949,6 +949,13 @@ class Simulation:
     def p_escalate(self) -> float:
         """The share of simulated counties whose protest escalated."""
         return float(self.escalated.mean())
+
+    def __repr__(self) -> str:
+        return (
+            f"Simulation(tolerance={self.tolerance:g}, believed_tolerance="
+            f"{self.believed_tolerance:g}, n_sims={self.cancel.size}, "
+            f"p_cancel={self.p_cancel:.4f}, std_error={self.std_error:.4f})"
+        )
 
     @property
     def table(self) -> pd.DataFrame:
@@ -1050,7 +1057,7 @@ def _frozen_bool(array: np.ndarray) -> NDArray[np.bool_]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ScenarioComparison:
     """The three scenarios of the consent-instability model, simulated and computed exactly.
 
@@ -1086,6 +1093,11 @@ class ScenarioComparison:
                 }
             )
         return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return "ScenarioComparison\n" + self.table.to_string(
+            index=False, float_format="{:.3f}".format
+        )
 
     def _repr_html_(self) -> str:
         return self.table.to_html(index=False, float_format="{:.3f}".format)
@@ -1235,9 +1247,9 @@ def county_payoff(
     turnout at face value, 1 for one that fully discounts the tolerance it knows about.
 
     Past :func:`escalation_onset`, each extra unit of tolerance raises the probability of
-    escalation by ``delta / a``; before turnout saturates, a city that takes turnout at face
-    value raises its probability of cancelling by about the same amount. Against such a city,
-    more tolerance then pays if and only if ``blame_cost < 1``.
+    escalation by ``delta / a`` and, before turnout saturates, the probability of cancellation by
+    about ``(1 - discount) * delta / a`` (exactly so when the city sees turnout without error).
+    More tolerance then pays only if ``blame_cost < 1 - discount``.
 
     Parameters
     ----------

@@ -635,8 +635,8 @@ def offer_curves(
     Parameters
     ----------
     table : pandas.DataFrame
-        Long format, one row per cost and group, such as :attr:`consentlib.model.Offer.table`
-        with a ``group`` column added.
+        Long format, one row per cost and group, such as the ``table`` of an offer from
+        ``consentlib.model.optimal_offer`` with a ``group`` column added.
     cost, concession, acceptance : str
         Columns with the instability cost, the optimal concession and the acceptance probability.
     group : str, default "distribution"
@@ -762,8 +762,8 @@ def scenario_bars(
     Parameters
     ----------
     table : pandas.DataFrame
-        One row per scenario, such as
-        :attr:`consentlib.model.ScenarioComparison.table`.
+        One row per scenario, such as the ``table`` of
+        ``consentlib.model.compare_scenarios``.
     scenario, estimate, std_error : str
         Columns with the scenario's name, the simulated estimate and its standard error.
     exact : str or None, default "p_cancel_exact"
