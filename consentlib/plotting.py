@@ -17,6 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
+from numpy.typing import ArrayLike
+from scipy import stats
 
 from consentlib._validation import (
     check_columns,
@@ -817,6 +819,144 @@ def scenario_bars(
     ax.set_ylabel("probability the city cancels")
     ax.grid(axis="x", visible=False)
     ax.legend(fontsize=9, loc="upper left")
+    return ax
+
+
+def criterion_histogram(
+    criteria: ArrayLike,
+    threshold: float,
+    *,
+    df: int | None = None,
+    observed: float | None = None,
+    bins: int = 40,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the distribution of a balance criterion, split at a rerandomization threshold.
+
+    The criteria are those of many assignments drawn from a base design (complete or blocked
+    random assignment), for example ``design.criterion(design.base.draw_codes(5000, seed=1))``
+    for a rerandomized :class:`~consentlib.randomization.Design`. The histogram is drawn as a
+    density, with the bins aligned on ``threshold``: the bars of the assignments that
+    rerandomization would accept (criterion at most ``threshold``) in one colour and those it
+    would reject in grey, with the share accepted in the legend. A dashed line marks the
+    threshold. Optionally the chi-square density that the criterion approximately follows, and
+    the criterion of one observed assignment, are added.
+
+    Parameters
+    ----------
+    criteria : array-like of float
+        The balance criterion of each drawn assignment; one-dimensional, finite, at least one.
+    threshold : float
+        The largest accepted criterion, a positive number (``design.threshold``).
+    df : int, optional
+        Degrees of freedom of the chi-square approximation (``design.criterion_df``); its
+        density is drawn if given.
+    observed : float, optional
+        The criterion of one particular assignment, drawn as a solid vertical line.
+    bins : int, default 40
+        Number of bins across the range of ``criteria``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes holding the histogram. The bars have the gids ``"accepted"`` and
+        ``"rejected"``; the lines have the gids ``"threshold"``, ``"chi-square"`` and
+        ``"observed"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> criteria = np.random.default_rng(0).chisquare(4, size=2000)
+    >>> ax = criterion_histogram(criteria, threshold=1.064, df=4, observed=2.5)
+    >>> [line.get_gid() for line in ax.lines]
+    ['chi-square', 'threshold', 'observed']
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'accepted (M ≤ threshold): 9.8% of draws'
+    >>> plt.close(ax.figure)
+    """
+    values = np.asarray(criteria, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"criteria must be a non-empty 1-D array of balance criteria; got shape {values.shape}"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"criteria must be finite; got {int((~np.isfinite(values)).sum())} missing or "
+            f"infinite value(s)"
+        )
+    threshold = float(threshold)
+    if not (np.isfinite(threshold) and threshold > 0):
+        raise ValueError(f"threshold must be a positive number; got {threshold!r}")
+    if df is not None:
+        df = check_positive_int(df, "df")
+    if observed is not None and not np.isfinite(float(observed)):
+        raise ValueError(f"observed must be a finite number; got {observed!r}")
+    bins = check_positive_int(bins, "bins")
+    if ax is None:
+        _, ax = plt.subplots()
+    low, high = float(values.min()), float(values.max())
+    width = max(high - low, threshold * 1e-3) / bins
+    start = threshold - width * np.ceil((threshold - low) / width)
+    edges = start + width * np.arange(int(np.ceil((high - start) / width)) + 2)
+    heights, edges = np.histogram(values, bins=edges, density=True)
+    accepted = edges[:-1] < threshold
+    share = float(np.mean(values <= threshold))
+    handles = []
+    for gid, keep, color, label in (
+        ("accepted", accepted, PALETTE[2], f"accepted (M ≤ threshold): {share:.1%} of draws"),
+        ("rejected", ~accepted, "0.75", "rejected"),
+    ):
+        bars = ax.bar(
+            edges[:-1][keep],
+            heights[keep],
+            width=width,
+            align="edge",
+            color=color,
+            edgecolor="white",
+            linewidth=0.5,
+            label=label,
+        )
+        for patch in bars:
+            patch.set_gid(gid)
+        handles.append(bars)
+    right = max(high, float(observed) if observed is not None else high) + width
+    if df is not None:
+        grid = np.linspace(0, right, 400)
+        (curve,) = ax.plot(
+            grid,
+            stats.chi2.pdf(grid, df),
+            color="black",
+            linewidth=1.2,
+            label=f"chi-square, {df} df",
+            gid="chi-square",
+        )
+        handles.append(curve)
+    handles.append(
+        ax.axvline(
+            threshold,
+            color="black",
+            linestyle="--",
+            linewidth=1.2,
+            label=f"threshold, M = {threshold:.2f}",
+            gid="threshold",
+        )
+    )
+    if observed is not None:
+        line = ax.axvline(
+            float(observed),
+            color=PALETTE[5],
+            linewidth=2,
+            label=f"observed assignment (M = {float(observed):.2f})",
+            gid="observed",
+        )
+        handles.append(line)
+    ax.set_xlim(0, right)
+    ax.set_ylim(0, 1.55 * float(heights.max()))  # headroom for the legend
+    ax.set_xlabel("balance criterion M")
+    ax.set_ylabel("density")
+    ax.legend(handles=handles, fontsize=9, loc="upper right")
     return ax
 
 
