@@ -823,7 +823,7 @@ def cancel_probability(
 
     With the threshold ``m*`` of :func:`cancel_threshold`, a county with grievance ``g`` sees the
     merger cancelled with probability ``P(n(g; tau) + eps > m*) = Phi((n(g; tau) - m*) / eta)``;
-    averaging over ``g ~ U(0, 1)`` with :func:`scipy.integrate.quad` gives the answer.
+    averaging over ``g ~ U(0, 1)`` with ``scipy.integrate.quad`` gives the answer.
 
     Parameters
     ----------
