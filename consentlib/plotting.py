@@ -541,7 +541,7 @@ def contrast_comparison(
     ----------
     fits : mapping of int to EstimationResult
         The regressions behind Tables 2, 3 and 4, keyed by table number, such as the ``fits``
-        of :func:`consentlib.estimation.replicate_tables`.
+        of ``consentlib.estimation.replicate_tables(data)``.
     extra : mapping of str to pandas.DataFrame, optional
         Further sources to draw beside them, each a table indexed by the contrast's name in a
         regression with control as the reference: ``"treatment"``, ``"placebo"`` and
