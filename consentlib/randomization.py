@@ -69,6 +69,7 @@ __all__ = [
     "block_ra",
     "complete_ra",
     "rerandomize",
+    "variance_reduction",
 ]
 
 SeedLike = int | np.random.Generator | None
@@ -647,6 +648,41 @@ def _labels_array(conditions: tuple) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
+def variance_reduction(acceptance_prob: float, df: int) -> float:
+    """Share of each covariate difference's variance that rerandomization keeps (v_a).
+
+    With a balance criterion approximately chi-square on ``df`` degrees of freedom, accepted
+    when below its ``acceptance_prob`` quantile a, every covariate's difference in means keeps
+    v_a = P(chi2_{df+2} <= a) / P(chi2_df <= a) of the variance it has under the base design.
+
+    Parameters
+    ----------
+    acceptance_prob : float
+        The share of assignments accepted.
+    df : int
+        The criterion's degrees of freedom, k(A - 1) for k covariates and A arms.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Morgan and Rubin (2012), Theorem 3.1.
+
+    Examples
+    --------
+    >>> round(variance_reduction(0.1, 2), 3)
+    0.052
+    >>> variance_reduction(1 - 1e-12, 2) > 0.99
+    True
+    """
+    acceptance_prob = check_probability(acceptance_prob, "acceptance_prob")
+    df = check_positive_int(df, "df")
+    threshold = stats.chi2.ppf(acceptance_prob, df)
+    return float(stats.chi2.cdf(threshold, df + 2) / acceptance_prob)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Design:
     """A random-assignment design that knows its own randomization.
@@ -916,6 +952,23 @@ class Design:
     def criterion_df(self) -> int | None:
         """Degrees of freedom of the criterion's chi-square approximation, k(A - 1)."""
         return None if self._balance is None else self._balance.df
+
+    @property
+    def variance_reduction(self) -> float | None:
+        """Morgan and Rubin's v_a for a rerandomized design, else None.
+
+        See :func:`variance_reduction`.
+
+        Examples
+        --------
+        >>> x = pd.DataFrame({"age": np.arange(40.0), "male": np.arange(40) % 2})
+        >>> design = Design.rerandomized(x, ("control", "treatment"), acceptance_prob=0.1)
+        >>> round(design.variance_reduction, 3)
+        0.052
+        """
+        if self._balance is None:
+            return None
+        return variance_reduction(self._balance.acceptance_prob, self._balance.df)
 
     @property
     def n_assignments(self) -> int:

@@ -681,3 +681,22 @@ def test_bad_seed_and_reps_are_errors():
 def test_criterion_of_a_design_without_covariates_is_an_error():
     with pytest.raises(ValueError, match=r"complete design has no covariates"):
         Design.complete(4, TWO).criterion([0, 1, 0, 1])
+
+
+def test_variance_reduction_matches_the_simulated_variance_ratio():
+    # Morgan & Rubin (2012), Theorem 3.1: rerandomization shrinks the variance of each
+    # covariate's difference in means by v_a; check by simulating both designs.
+    rng = np.random.default_rng(31)
+    x = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    rerandomized = Design.rerandomized(x, ("control", "treatment"), acceptance_prob=0.2)
+    complete = rerandomized.base
+
+    def difference_variance(design):
+        treated = design.draw_codes(4000, seed=rng) == 1
+        means_t = (treated @ x.to_numpy()) / treated.sum(axis=1, keepdims=True)
+        means_c = (~treated @ x.to_numpy()) / (~treated).sum(axis=1, keepdims=True)
+        return (means_t - means_c).var(axis=0)
+
+    ratio = difference_variance(rerandomized) / difference_variance(complete)
+    np.testing.assert_allclose(ratio, rerandomized.variance_reduction, rtol=0.15)
+    assert complete.variance_reduction is None
