@@ -31,6 +31,22 @@ def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
     )
 
 
+def as_column_list(value: str | Sequence[str] | None, name: str) -> list[str]:
+    """Return a column name or a list of column names as a list (None gives an empty list).
+
+    >>> as_column_list("enumerator", "fixed_effects"), as_column_list(None, "covariates")
+    (['enumerator'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    values = list(value)
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{name} must be a column name or a list of column names; got {value!r}")
+    return values
+
+
 def check_conditions(conditions: Sequence[str]) -> tuple[str, ...]:
     """Return the conditions as a tuple, checking there are at least two and no repeats."""
     if isinstance(conditions, str):

@@ -17,6 +17,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ._validation import (
+    as_column_list,
     check_columns,
     check_dataframe,
     check_labels_present,
@@ -47,17 +48,6 @@ SE_TYPES: dict[str, str] = {
 }
 
 INTERCEPT = "(Intercept)"
-
-
-def _as_list(value: str | Sequence[str] | None, name: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    values = list(value)
-    if not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{name} must be a column name or a list of column names; got {value!r}")
-    return values
 
 
 def _check_se_type(se_type: str) -> str:
@@ -144,8 +134,8 @@ def ols(
     [3.0, 0.8165]
     """
     data = check_dataframe(data)
-    fixed = _as_list(fixed_effects, "fixed_effects")
-    covs = _as_list(covariates, "covariates")
+    fixed = as_column_list(fixed_effects, "fixed_effects")
+    covs = as_column_list(covariates, "covariates")
     _check_se_type(se_type)
     check_probability(alpha, "alpha")
     conditions = [] if condition is None else [condition]
@@ -265,7 +255,7 @@ def difference_in_means(
     check_probability(alpha, "alpha")
     check_columns(data, [outcome], "outcome")
     check_columns(data, [condition], "condition")
-    block_cols = _as_list(blocks, "blocks")
+    block_cols = as_column_list(blocks, "blocks")
     check_columns(data, block_cols, "blocks")
     check_numeric(data, outcome)
     check_labels_present(data, condition, [treated, control])
@@ -494,7 +484,7 @@ def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str)
     2
     """
     data = check_dataframe(data)
-    covs = _as_list(covariates, "covariates")
+    covs = as_column_list(covariates, "covariates")
     if not covs:
         raise ValueError("covariates must name at least one column")
     check_columns(data, covs, "covariate")

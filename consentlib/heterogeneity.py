@@ -16,8 +16,14 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from ._validation import check_columns, check_dataframe, check_labels_present, check_numeric
-from .estimation import SE_TYPES, _as_list, _check_fixed_effect_singletons, _check_se_type, _dummies
+from ._validation import (
+    as_column_list,
+    check_columns,
+    check_dataframe,
+    check_labels_present,
+    check_numeric,
+)
+from .estimation import SE_TYPES, _check_fixed_effect_singletons, _check_se_type, _dummies
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
 __all__ = ["SubgroupResult", "subgroup_effects"]
@@ -97,7 +103,7 @@ def subgroup_effects(
     [2.0, 3.5]
     """
     data = check_dataframe(data)
-    fixed = _as_list(fixed_effects, "fixed_effects")
+    fixed = as_column_list(fixed_effects, "fixed_effects")
     _check_se_type(se_type)
     check_columns(data, [outcome], "outcome")
     check_columns(data, [condition], "condition")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import (
+    as_column_list,
     as_generator,
     check_columns,
     check_dataframe,
@@ -257,9 +258,9 @@ def randomization_inference(
     check_columns(data, [outcome], "outcome")
     check_columns(data, [condition], "condition")
     check_numeric(data, outcome)
-    block_cols = [blocks] if isinstance(blocks, str) else list(blocks or [])
-    fixed = [fixed_effects] if isinstance(fixed_effects, str) else list(fixed_effects or [])
-    covs = [covariates] if isinstance(covariates, str) else list(covariates or [])
+    block_cols = as_column_list(blocks, "blocks")
+    fixed = as_column_list(fixed_effects, "fixed_effects")
+    covs = as_column_list(covariates, "covariates")
     check_columns(data, block_cols, "blocks")
     check_columns(data, fixed, "fixed effect")
     check_columns(data, covs, "covariate")

@@ -16,8 +16,14 @@ import numpy as np
 import pandas as pd
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from ._validation import check_columns, check_dataframe, check_labels_present, check_numeric
-from .estimation import _as_list, _dummies
+from ._validation import (
+    as_column_list,
+    check_columns,
+    check_dataframe,
+    check_labels_present,
+    check_numeric,
+)
+from .estimation import _dummies
 from .results import EstimationResult, drop_missing, tidy_table
 
 __all__ = ["ordered_model"]
@@ -77,8 +83,8 @@ def ordered_model(
     True
     """
     data = check_dataframe(data)
-    fixed = _as_list(fixed_effects, "fixed_effects")
-    covs = _as_list(covariates, "covariates")
+    fixed = as_column_list(fixed_effects, "fixed_effects")
+    covs = as_column_list(covariates, "covariates")
     if link not in LINKS:
         raise ValueError(f"link must be one of {list(LINKS)}; got {link!r}")
     check_columns(data, [outcome], "outcome")
