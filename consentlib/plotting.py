@@ -1177,5 +1177,5 @@ def power_curves(
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("average effect on the response scale")
     ax.set_ylabel("power")
-    ax.legend(fontsize=9, loc="center right")
+    ax.legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(results), 3))
     return ax
