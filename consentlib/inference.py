@@ -24,9 +24,11 @@ from ._validation import (
     as_generator,
     check_columns,
     check_dataframe,
+    check_finite_number,
     check_labels_present,
     check_numeric,
     check_positive_int,
+    check_single_column,
 )
 from .fast import ols_coefficients, regressor_basis
 from .randomization import Design
@@ -65,6 +67,9 @@ class RandomizationInferenceResult:
         How many assignments the design could produce.
     exclusions : Exclusions
         Rows excluded for missing values.
+    n_undefined : int
+        Redrawn assignments (from a ``design``) under which the statistic is undefined, for
+        example because an arm has no complete row; they are left out of the null distribution.
     """
 
     term: str
@@ -76,6 +81,7 @@ class RandomizationInferenceResult:
     exact: bool
     n_assignments: int
     exclusions: Exclusions
+    n_undefined: int = 0
 
     @property
     def reps(self) -> int:
@@ -132,17 +138,6 @@ class RandomizationInferenceResult:
         )
 
 
-def _blocked_dim_weights(is_treated: np.ndarray, block_codes: np.ndarray) -> np.ndarray:
-    """Weights a, offset b with blocked difference in means = d @ a - b for fixed block counts."""
-    n = len(is_treated)
-    a = np.empty(n)
-    for code in np.unique(block_codes):
-        inside = block_codes == code
-        n_b, n_t = inside.sum(), is_treated[inside].sum()
-        a[inside] = (n_b / n) * (1 / n_t + 1 / (n_b - n_t))
-    return a
-
-
 def _statistic_function(
     statistic: str,
     y0: np.ndarray,
@@ -150,18 +145,39 @@ def _statistic_function(
     block_codes: np.ndarray | None,
     basis: np.ndarray,
 ):
-    """Return f(treated_matrix) -> statistic for every row, for outcomes ``y0`` under the null."""
+    """Return f(treated_matrix) -> statistic for every row, for outcomes ``y0`` under the null.
+
+    The blocked difference in means is linear in the assignment when the block counts are
+    fixed: sum_b (n_b/N) (d_b'y_b / n_tb - (1 - d_b)'y_b / n_cb) = d'(a * y) - offset.
+    """
     if statistic == "ols":
         return lambda d: ols_coefficients(y0, d, basis)
+    y0 = y0 - np.median(y0)  # exact, and no coefficient changes; keeps the digits
     codes = np.zeros(len(y0), dtype=int) if block_codes is None else block_codes
-    a = _blocked_dim_weights(is_treated, codes)
     n = len(y0)
+    a = np.empty(n)
     offset = 0.0
     for code in np.unique(codes):
         inside = codes == code
         n_b, n_t = inside.sum(), is_treated[inside].sum()
+        a[inside] = (n_b / n) * (1 / n_t + 1 / (n_b - n_t))
         offset += (n_b / n) * y0[inside].sum() / (n_b - n_t)
     return lambda d: np.asarray(d, dtype=float) @ (a * y0) - offset
+
+
+def _check_arms_present(kept: pd.DataFrame, is_treated: np.ndarray, block_col, treated, control):
+    """Every block (or the whole sample) needs a unit of each arm, or the statistic is undefined."""
+    groups = [("the data", np.ones(len(kept), bool))]
+    if block_col is not None:
+        values = kept[block_col].to_numpy()
+        groups = [(f"block {b!r}", values == b) for b in pd.unique(values)]
+    for where, inside in groups:
+        n_t, n_c = int(is_treated[inside].sum()), int((~is_treated[inside]).sum())
+        if min(n_t, n_c) == 0:
+            raise ValueError(
+                f"{where} has {n_t} unit(s) in {treated!r} and {n_c} in {control!r} with a "
+                f"complete row; the statistic needs at least one of each"
+            )
 
 
 def randomization_inference(
@@ -258,7 +274,8 @@ def randomization_inference(
     check_columns(data, [outcome], "outcome")
     check_columns(data, [condition], "condition")
     check_numeric(data, outcome)
-    block_cols = as_column_list(blocks, "blocks")
+    block = check_single_column(blocks, "blocks")
+    block_cols = [] if block is None else [block]
     fixed = as_column_list(fixed_effects, "fixed_effects")
     covs = as_column_list(covariates, "covariates")
     check_columns(data, block_cols, "blocks")
@@ -267,6 +284,9 @@ def randomization_inference(
     for column in covs:
         check_numeric(data, column)
     check_labels_present(data, condition, [treated, control])
+    if treated == control:
+        raise ValueError(f"treated and control must be different conditions; both are {treated!r}")
+    null_effect = check_finite_number(null_effect, "null_effect")
     if statistic not in STATISTICS:
         raise ValueError(f"statistic must be one of {STATISTICS}; got {statistic!r}")
     if statistic == "difference_in_means" and (fixed or covs):
@@ -275,7 +295,9 @@ def randomization_inference(
             "use statistic='ols' to adjust for them"
         )
     reps = check_positive_int(reps, "reps")
-    if exact not in ("auto", True, False):
+    if isinstance(exact, (bool, np.bool_)):
+        exact = bool(exact)
+    elif exact != "auto":
         raise ValueError(f"exact must be 'auto', True or False; got {exact!r}")
     rng = as_generator(seed)
 
@@ -290,7 +312,8 @@ def randomization_inference(
     exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
     y = kept[outcome].to_numpy(float)
     is_treated = (kept[condition] == treated).to_numpy()
-    block_codes = pd.factorize(kept[block_cols[0]], sort=True)[0] if block_cols else None
+    _check_arms_present(kept, is_treated, block, treated, control)
+    block_codes = pd.factorize(kept[block], sort=True)[0] if block else None
     two_arm = _two_arm_design(is_treated, block_codes, control, treated)
     basis = regressor_basis(kept, fixed, covs)
     y0 = y - null_effect * is_treated
@@ -377,16 +400,14 @@ def _randomization_inference_from_design(
         raise ValueError(
             f"condition {missing[0]!r} is not among the design's conditions {design.conditions}"
         )
+    actual = _actual_codes(data[condition], design)
     used = [outcome, *fixed, *covs]
     complete = ~data[used].isna().any(axis=1).to_numpy()
-    _, exclusions = drop_missing(data[data[condition].isin([treated, control])], used)
-    exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
-    y = np.where(complete, data[outcome].to_numpy(float, na_value=np.nan), 0.0)
-    y = np.nan_to_num(y)
+    _, exclusions = drop_missing(data, used)
+    y = data[outcome].to_numpy(float, na_value=np.nan)
+    y = np.where(complete, y - np.median(y[complete]), 0.0)
     t_code = design.conditions.index(treated)
     c_code = design.conditions.index(control)
-    code_of = {label: code for code, label in enumerate(design.conditions)}
-    actual = np.array([code_of.get(label, -1) for label in data[condition]])
     regressors = _design_regressors(data, fixed, covs)
     if statistic == "ols":
 
@@ -398,9 +419,16 @@ def _randomization_inference_from_design(
         def compute(codes: np.ndarray) -> np.ndarray:
             d = (codes == t_code) & complete
             c = (codes == c_code) & complete
-            return (d @ y) / d.sum(axis=1) - (c @ y) / c.sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return (d @ y) / d.sum(axis=1) - (c @ y) / c.sum(axis=1)
 
     observed = float(compute(actual[None, :])[0])
+    if not np.isfinite(observed):
+        raise ValueError(
+            f"the statistic is undefined for the actual assignment: {treated!r} and {control!r} "
+            f"need complete rows, and the treated indicator must not be collinear with the "
+            f"fixed effects and covariates"
+        )
     n_assignments = design.n_assignments
     use_exact = _use_exact(exact, n_assignments, reps)
     weights = None
@@ -411,6 +439,10 @@ def _randomization_inference_from_design(
     else:
         codes = design.draw_codes(reps, seed=rng)
     null = compute(codes)
+    defined = np.isfinite(null)
+    if weights is not None:
+        weights = weights[defined] / weights[defined].sum()
+    null = null[defined]
     return RandomizationInferenceResult(
         term=treated,
         statistic=statistic,
@@ -421,17 +453,54 @@ def _randomization_inference_from_design(
         exact=use_exact,
         n_assignments=len(codes) if use_exact else n_assignments,
         exclusions=exclusions,
+        n_undefined=int((~defined).sum()),
     )
 
 
+def _actual_codes(labels: pd.Series, design: Design) -> np.ndarray:
+    """The actual assignment as the design's codes, checked to be one the design could give."""
+    code_of = {label: code for code, label in enumerate(design.conditions)}
+    unknown = labels[~labels.isin(list(design.conditions))]
+    if len(unknown):
+        raise ValueError(
+            f"{len(unknown)} row(s) have a condition the design does not have "
+            f"(first {unknown.iloc[0]!r}); the design's conditions are {design.conditions}"
+        )
+    actual = np.array([code_of[label] for label in labels])
+    blocks = np.zeros(design.n, int) if design.blocks is None else np.asarray(design.blocks)
+    expected = design.probabilities.groupby(blocks).sum()
+    counts = pd.crosstab(blocks, actual).reindex(
+        index=expected.index, columns=range(len(design.conditions)), fill_value=0
+    )
+    gap = np.abs(counts.to_numpy() - expected.to_numpy())
+    if (gap >= 1 - 1e-9).any():
+        block, arm = np.argwhere(gap >= 1 - 1e-9)[0]
+        where = "" if design.blocks is None else f" in block {expected.index[block]!r}"
+        raise ValueError(
+            f"the actual assignment puts {counts.iloc[block, arm]} unit(s) in "
+            f"{design.conditions[arm]!r}{where}, but the design gives about "
+            f"{expected.iloc[block, arm]:.2f}: it cannot have produced this assignment"
+        )
+    if design.threshold is not None:
+        criterion = float(np.asarray(design.criterion(actual[None, :])).ravel()[0])
+        if criterion > design.threshold + 1e-9:
+            raise ValueError(
+                f"the actual assignment's balance criterion {criterion:.4g} exceeds the design's "
+                f"threshold {design.threshold:.4g}: the rerandomized design would have rejected it"
+            )
+    return actual
+
+
 def _design_regressors(data: pd.DataFrame, fixed: list[str], covs: list[str]) -> np.ndarray:
-    """Intercept, fixed-effect dummies (missing levels as zeros) and covariates, unweighted."""
+    """Intercept, fixed-effect dummies (missing levels as zeros) and centred covariates."""
     columns = [np.ones(len(data))]
     for column in fixed:
         values = data[column].to_numpy()
         for level in sorted(pd.unique(data[column].dropna()), key=str)[1:]:
             columns.append((values == level).astype(float))
-    columns.extend(np.nan_to_num(data[c].to_numpy(float, na_value=np.nan)) for c in covs)
+    for column in covs:
+        values = data[column].to_numpy(float, na_value=np.nan)
+        columns.append(np.nan_to_num(values - np.nanmean(values)))
     return np.column_stack(columns)
 
 
@@ -445,27 +514,21 @@ def _weighted_ols_coefficients(
 ) -> np.ndarray:
     """OLS coefficient on the treated indicator among each draw's two arms' units, batched.
 
-    Each draw keeps a different set of units, so the normal equations are solved per draw, all
-    at once: X'WX and X'Wy for every draw with one einsum, then a batched solve.
+    Each draw keeps a different set of units W, so each needs its own fit: with Z the other
+    regressors, the coefficient is (d'Wy - d'WZ (Z'WZ)^+ Z'Wy) / (d'Wd - d'WZ (Z'WZ)^+ Z'Wd),
+    computed for all draws at once. A draw whose denominator vanishes (an arm without complete
+    units, or the indicator collinear with a fixed effect in that draw) gets NaN.
     """
     w = ((codes == t_code) | (codes == c_code)) & complete
     d = ((codes == t_code) & w).astype(float)
     wf = w.astype(float)
     z = regressors
-    k = z.shape[1]
-    xtx = np.empty((len(codes), k + 1, k + 1))
-    xtx[:, 0, 0] = d.sum(axis=1)
+    ztz_pinv = np.linalg.pinv(np.einsum("rn,ni,nj->rij", wf, z, z, optimize=True), hermitian=True)
     dz = d @ z
-    xtx[:, 0, 1:] = dz
-    xtx[:, 1:, 0] = dz
-    xtx[:, 1:, 1:] = np.einsum("rn,ni,nj->rij", wf, z, z, optimize=True)
-    xty = np.empty((len(codes), k + 1))
-    xty[:, 0] = d @ y
-    xty[:, 1:] = wf @ (z * y[:, None])
-    solution, *_ = _batched_lstsq(xtx, xty)
-    return solution[:, 0]
-
-
-def _batched_lstsq(a: np.ndarray, b: np.ndarray):
-    """Solve a[i] x = b[i] for every i, by pseudo-inverse so empty fixed-effect levels are fine."""
-    return (np.einsum("rij,rj->ri", np.linalg.pinv(a, hermitian=True), b),)
+    zy = wf @ (z * y[:, None])
+    dwd = d.sum(axis=1)
+    denominator = dwd - np.einsum("ri,rij,rj->r", dz, ztz_pinv, dz)
+    numerator = d @ y - np.einsum("ri,rij,rj->r", dz, ztz_pinv, zy)
+    undefined = denominator <= 1e-9 * np.maximum(dwd, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(undefined, np.nan, numerator / denominator)

@@ -17,7 +17,7 @@ from external_references import (
 from test_estimation import three_arm_survey
 
 from consentlib.estimation import difference_in_means
-from consentlib.inference import TIE_TOLERANCE, randomization_inference
+from consentlib.inference import randomization_inference
 from consentlib.randomization import Design
 
 
@@ -29,6 +29,10 @@ def gerber_green() -> pd.DataFrame:
             "arm": ["t" if d else "c" for d in GERBER_GREEN_TREATED],
         }
     )
+
+
+# Ties are judged with this tolerance, as the docstring of randomization_inference promises.
+TIE_TOLERANCE = 1e-10
 
 
 def brute_force_p(y, treated, statistic, null_effect=0.0, blocks=None) -> tuple[float, int]:
@@ -182,7 +186,9 @@ def test_design_based_inference_matches_brute_force_over_full_redraws():
 
 def test_design_based_ols_matches_statsmodels_on_each_draw():
     frame = three_arm_survey(seed=4, n=60).dropna().reset_index(drop=True)
-    design = Design.complete(len(frame), conditions=("control", "treatment", "placebo"))
+    arms = ("control", "treatment", "placebo")
+    counts = frame["condition"].value_counts()
+    design = Design.complete(len(frame), conditions=arms, m_each=[counts[a] for a in arms])
     result = randomization_inference(
         frame, "support", "condition", "treatment", "control",
         fixed_effects="enumerator", design=design, reps=15, seed=2,
@@ -210,18 +216,108 @@ def test_errors_name_the_problem(gerber_green):
 
 def test_exact_design_inference_weights_unequally_likely_assignments():
     # n = 3 with p = (0.6, 0.4): one unit each, and the remainder goes to control with
-    # probability 0.6, so the count vectors (2, 1) and (1, 2) and their arrangements are not
-    # equally likely; the exact p-value must weight them.
+    # probability 0.8 / (0.8 + 0.2) = 0.8 (the fractional parts of 1.8 and 1.2). So each of the
+    # three arrangements with two control units has probability 0.8 / 3, each with two treated
+    # units 0.2 / 3, and the exact p-value must weight them so.
     design = Design.complete(3, conditions=("control", "treatment"), prob_each=[0.6, 0.4])
-    codes = design.enumerate()
-    weights = design.enumerate_probabilities()
     y = np.array([1.0, 4.0, 2.0])
     frame = pd.DataFrame({"y": y, "arm": ["control", "treatment", "control"]})
     result = randomization_inference(
         frame, "y", "arm", "treatment", "control", statistic="difference_in_means",
         design=design,
     )  # fmt: skip
-    values = np.array([y[row == 1].mean() - y[row == 0].mean() for row in codes])
-    expected = weights @ (np.abs(values) >= abs(result.observed) - TIE_TOLERANCE)
+    p_value = 0.0
+    for treated in itertools.product([0, 1], repeat=3):
+        d = np.array(treated, bool)
+        if d.sum() in (1, 2):
+            weight = 0.8 / 3 if d.sum() == 1 else 0.2 / 3
+            value = y[d].mean() - y[~d].mean()
+            p_value += weight * (abs(value) >= abs(result.observed) - TIE_TOLERANCE)
     assert not design.equiprobable
-    assert result.p_value == pytest.approx(expected)
+    assert result.exact and result.reps == 6
+    assert result.p_value == pytest.approx(p_value, abs=1e-12)
+
+
+@pytest.mark.parametrize("statistic", ["ols", "difference_in_means"])
+def test_p_values_do_not_depend_on_the_outcomes_location(statistic):
+    # Adding a constant to every outcome changes no effect; digits must not be lost either.
+    frame = three_arm_survey(seed=5, n=150)
+    frame["support"] = (frame["support"] > 3).astype(float)
+    kwargs = {"fixed_effects": "enumerator"} if statistic == "ols" else {"blocks": "enumerator"}
+    results = [
+        randomization_inference(
+            frame.assign(support=frame["support"] + shift), "support", "condition",
+            "treatment", "control", statistic=statistic, reps=2000, seed=3, **kwargs,
+        )
+        for shift in (0.0, 1e6, 1e9)
+    ]  # fmt: skip
+    assert results[1].p_value == results[0].p_value == results[2].p_value
+    np.testing.assert_allclose(results[2].null_distribution, results[0].null_distribution,
+                               atol=1e-6)  # fmt: skip
+
+
+def test_undefined_statistics_are_errors_not_p_values_of_zero():
+    frame = pd.DataFrame(
+        {"y": [1.0, 2, 3, 4, 5, 6], "arm": ["t", "t", "t", "c", "c", "c"],
+         "block": ["a", "a", "a", "b", "b", "b"]}
+    )  # fmt: skip
+    with pytest.raises(ValueError, match=r"block 'a' has 3 unit.* in 't' and 0 in 'c'"):
+        randomization_inference(frame, "y", "arm", "t", "c", blocks="block",
+                                statistic="difference_in_means")  # fmt: skip
+    no_treated_outcome = frame.assign(y=[np.nan, np.nan, np.nan, 4, 5, 6])
+    with pytest.raises(ValueError, match=r"0 unit.* in 't'"):
+        randomization_inference(no_treated_outcome, "y", "arm", "t", "c")
+    with pytest.raises(ValueError, match="null_effect must be a finite number"):
+        randomization_inference(frame, "y", "arm", "t", "c", null_effect=np.nan)
+    with pytest.raises(ValueError, match="treated and control must be different"):
+        randomization_inference(frame, "y", "arm", "t", "t")
+    with pytest.raises(ValueError, match="blocks must name one column"):
+        randomization_inference(frame, "y", "arm", "t", "c", blocks=["block", "arm"])
+
+
+def test_exact_accepts_numpy_booleans(gerber_green):
+    result = randomization_inference(gerber_green, "y", "arm", "t", "c", exact=np.True_)
+    assert result.exact
+
+
+def test_design_path_refuses_an_assignment_the_design_cannot_produce():
+    frame = pd.DataFrame({"y": np.arange(8.0), "arm": ["t"] * 6 + ["c"] * 2})
+    design = Design.complete(8, conditions=("c", "t"), m_each=[4, 4])
+    with pytest.raises(ValueError, match=r"puts 2 unit.* in 'c', but the design gives about 4"):
+        randomization_inference(frame, "y", "arm", "t", "c", design=design)
+    mislabelled = frame.assign(arm=["T"] * 3 + ["t"] + ["c"] * 4)
+    with pytest.raises(ValueError, match=r"condition the design does not have \(first 'T'"):
+        randomization_inference(mislabelled, "y", "arm", "t", "c", design=design)
+
+
+def test_design_path_refuses_an_assignment_rerandomization_would_reject():
+    x = pd.DataFrame({"age": np.arange(10.0)})
+    design = Design.rerandomized(x, ("c", "t"), acceptance_prob=0.2)
+    worst = ["c"] * 5 + ["t"] * 5  # the youngest five against the oldest five
+    frame = pd.DataFrame({"y": np.arange(10.0), "arm": worst})
+    with pytest.raises(ValueError, match="would have rejected it"):
+        randomization_inference(frame, "y", "arm", "t", "c", design=design)
+
+
+def test_design_path_leaves_out_draws_where_the_statistic_is_undefined():
+    # Four placebo units have no outcome; draws that put only them in an arm are undefined.
+    y = np.array([1.0, 5.0, 2.0, 7.0, np.nan, np.nan, np.nan, np.nan])
+    arms = ["control", "control", "treatment", "treatment"] + ["placebo"] * 4
+    frame = pd.DataFrame({"y": y, "arm": arms})
+    design = Design.complete(8, conditions=("control", "treatment", "placebo"), m_each=[2, 2, 4])
+    result = randomization_inference(
+        frame, "y", "arm", "treatment", "control", statistic="difference_in_means", design=design
+    )
+    values = []
+    for codes in design.enumerate():
+        t, c = (codes == 1) & ~np.isnan(y), (codes == 0) & ~np.isnan(y)
+        if t.any() and c.any():
+            values.append(y[t].mean() - y[c].mean())
+    values = np.array(values)
+    assert result.n_undefined == 420 - len(values) > 0
+    assert result.p_value == pytest.approx(
+        np.mean(np.abs(values) >= abs(result.observed) - TIE_TOLERANCE), abs=1e-12
+    )
+    ols_result = randomization_inference(frame, "y", "arm", "treatment", "control", design=design)
+    assert ols_result.n_undefined == result.n_undefined
+    np.testing.assert_allclose(np.sort(ols_result.null_distribution), np.sort(values), atol=1e-9)
