@@ -81,12 +81,53 @@ def check_columns(data: pd.DataFrame, columns: Sequence[str], role: str = "colum
 
 
 def check_numeric(data: pd.DataFrame, column: str) -> None:
-    """Check that a column holds numbers (missing values allowed)."""
+    """Check that a column holds finite numbers (missing values allowed).
+
+    >>> check_numeric(pd.DataFrame({"y": [1.0, float("inf")]}), "y")
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'y' has 1 infinite value(s); expected finite numbers or missing values
+    """
     if not pd.api.types.is_numeric_dtype(data[column]) or pd.api.types.is_bool_dtype(data[column]):
         raise ValueError(
             f"column {column!r} must be numeric; got dtype {data[column].dtype} "
             f"(first value {data[column].iloc[0]!r})"
         )
+    values = data[column].to_numpy(dtype=float, na_value=np.nan)
+    n_infinite = int(np.isinf(values).sum())
+    if n_infinite:
+        raise ValueError(
+            f"column {column!r} has {n_infinite} infinite value(s); "
+            f"expected finite numbers or missing values"
+        )
+
+
+def check_single_column(value: str | Sequence[str] | None, name: str) -> str | None:
+    """Return the one column named by ``value`` (a name or a one-element list), or None.
+
+    >>> check_single_column(["enumerator"], "blocks")
+    'enumerator'
+    """
+    columns = as_column_list(value, name)
+    if len(columns) > 1:
+        raise ValueError(
+            f"{name} must name one column; got {columns}. To block on several columns, "
+            f"make one column of their combinations first"
+        )
+    return columns[0] if columns else None
+
+
+def check_finite_number(value: object, name: str) -> float:
+    """Check that ``value`` is a finite real number and return it as a float."""
+    if isinstance(value, (str, bytes, bool)):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number; got {value!r}") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    return number
 
 
 def check_labels_present(

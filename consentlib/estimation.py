@@ -9,7 +9,7 @@ as dummies so that HC2 leverages are right), :func:`contrast` for linear combina
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,9 @@ from ._validation import (
     check_labels_present,
     check_numeric,
     check_probability,
+    check_single_column,
 )
+from .fast import LEVERAGE_ONE, check_full_rank, leverages
 from .inference import randomization_inference
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
@@ -78,6 +80,21 @@ def _check_fixed_effect_singletons(kept: pd.DataFrame, fixed_effects: list[str],
                 f"({singletons.index[0]!r}); its leverage is 1, so se_type={se_type!r} is "
                 f"undefined. Use se_type='HC1' or 'classical', or merge the group."
             )
+
+
+def _check_leverage(design: pd.DataFrame, kept: pd.DataFrame, describe: list[str], se_type: str):
+    """HC2 and HC3 are undefined when one observation alone determines a coefficient."""
+    if se_type not in ("HC2", "HC3"):
+        return
+    leverage = leverages(design.to_numpy())
+    if leverage.max() >= LEVERAGE_ONE:
+        row = kept.iloc[int(np.argmax(leverage))]
+        where = ", ".join(f"{c}={row[c]!r}" for c in describe)
+        raise ValueError(
+            f"the observation with {where} has leverage 1: it alone determines a coefficient "
+            f"(an arm, cell or group with one observation), so se_type={se_type!r} is "
+            f"undefined. Use se_type='HC1' or 'classical', or merge the group."
+        )
 
 
 def ols(
@@ -162,11 +179,18 @@ def ols(
                 f"at least one other condition is needed"
             )
         parts.append(pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, kept.index))
+        clashes = [a for a in arms if a in covs or a == INTERCEPT]
+        if clashes:
+            raise ValueError(
+                f"condition {clashes[0]!r} has the same name as a covariate or the intercept; "
+                f"rename the condition or the covariate"
+            )
     if covs:
         parts.append(kept[covs].astype(float))
     parts.extend(_dummies(kept[column], column) for column in fixed)
     design = pd.concat(parts, axis=1)
-    _check_full_rank(design)
+    check_full_rank(design.to_numpy(), list(design.columns))
+    _check_leverage(design, kept, [*conditions, *fixed], se_type)
 
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     shown = [INTERCEPT, *arms, *covs]
@@ -189,18 +213,6 @@ def ols(
         exclusions=exclusions,
         vcov=vcov,
     )
-
-
-def _check_full_rank(design: pd.DataFrame) -> None:
-    matrix = design.to_numpy()
-    if np.linalg.matrix_rank(matrix) == matrix.shape[1]:
-        return
-    for j in range(1, matrix.shape[1] + 1):
-        if np.linalg.matrix_rank(matrix[:, :j]) < j:
-            raise ValueError(
-                f"the regressors are collinear: column {design.columns[j - 1]!r} is a linear "
-                f"combination of the columns before it; drop it or a fixed effect it duplicates"
-            )
 
 
 def difference_in_means(
@@ -255,7 +267,8 @@ def difference_in_means(
     check_probability(alpha, "alpha")
     check_columns(data, [outcome], "outcome")
     check_columns(data, [condition], "condition")
-    block_cols = as_column_list(blocks, "blocks")
+    block = check_single_column(blocks, "blocks")
+    block_cols = [] if block is None else [block]
     check_columns(data, block_cols, "blocks")
     check_numeric(data, outcome)
     check_labels_present(data, condition, [treated, control])
@@ -321,42 +334,79 @@ def _blocked_difference(
     return estimate, variance, float(len(y) - 2 * len(levels))
 
 
-_TERM = re.compile(r"\s*([+-]?)\s*(?:(\d+(?:\.\d*)?|\.\d+)\s*\*\s*)?([^\s+*-][^+*]*?)\s*(?=[+-]|$)")
+_NUMBER = re.compile(r"\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*")
 
 
-def _parse_combination(expression: str, terms: Sequence[str]) -> pd.Series:
-    """Turn "treatment - placebo" or "2*treatment + placebo" into weights on the terms."""
+def _parse_combination(expression: str | Mapping[str, float], terms: Sequence) -> pd.Series:
+    """Turn "treatment - placebo", "2*treatment + placebo" or {"treatment": 1, ...} into weights.
+
+    Terms are matched against the result's term names, longest first, so names that contain
+    "-" or digits are read whole.
+    """
+    names = {str(term): term for term in terms}
     weights = pd.Series(0.0, index=list(terms))
-    position = 0
+    if isinstance(expression, Mapping):
+        for key, weight in expression.items():
+            if str(key) not in names:
+                raise ValueError(
+                    f"contrast names {key!r}, which is not a term of the result; "
+                    f"the terms are {list(terms)}"
+                )
+            weights[names[str(key)]] += float(weight)
+        return _nonzero(weights, expression)
     text = expression.strip()
+    by_length = sorted(names, key=len, reverse=True)
+    position, first = 0, True
     while position < len(text):
-        match = _TERM.match(text, position)
-        if not match or match.end() == position:
-            raise ValueError(f"cannot read {text[position:]!r} in contrast {expression!r}")
-        sign, number, term = match.groups()
-        term = term.strip()
-        if term not in weights.index:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        sign = 1.0
+        if text[position : position + 1] in ("+", "-"):
+            sign = -1.0 if text[position] == "-" else 1.0
+            position += 1
+        elif not first:
+            raise ValueError(f"expected + or - at {text[position:]!r} in contrast {expression!r}")
+        factor = 1.0
+        number = _NUMBER.match(text, position)
+        if number and text[number.end() : number.end() + 1] == "*":
+            factor, position = float(number.group(1)), number.end() + 1
+        while position < len(text) and text[position].isspace():
+            position += 1
+        term = next((name for name in by_length if text.startswith(name, position)), None)
+        if term is None:
+            word = re.split(r"\s+[+-]\s+|\s*\*", text[position:])[0]
             raise ValueError(
-                f"contrast {expression!r} names {term!r}, which is not a term of the result; "
+                f"contrast {expression!r} names {word!r}, which is not a term of the result; "
                 f"the terms are {list(terms)}"
             )
-        weights[term] += (-1.0 if sign == "-" else 1.0) * (float(number) if number else 1.0)
-        position = match.end()
+        position += len(term)
+        after = re.compile(r"\s*\*\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)").match(
+            text, position
+        )
+        if after:
+            factor, position = factor * float(after.group(1)), after.end()
+        weights[names[term]] += sign * factor
+        first = False
+    return _nonzero(weights, expression)
+
+
+def _nonzero(weights: pd.Series, expression: object) -> pd.Series:
     if not weights.any():
         raise ValueError(f"contrast {expression!r} has no non-zero weight")
     return weights
 
 
-def contrast(result: EstimationResult, expression: str) -> EstimationResult:
+def contrast(result: EstimationResult, expression: str | Mapping[str, float]) -> EstimationResult:
     """A linear combination of a result's estimates, such as ``"treatment - placebo"``.
 
     Parameters
     ----------
     result : EstimationResult
         A result with a covariance matrix, such as one from :func:`ols`.
-    expression : str
+    expression : str or mapping
         Terms of ``result.table`` joined by ``+`` and ``-``, each optionally multiplied by a
-        number (``"2*treatment - placebo"``).
+        number (``"2*treatment - placebo"``), or a mapping of terms to weights
+        (``{"treatment": 1, "placebo": -1}``).
 
     Returns
     -------
@@ -376,15 +426,21 @@ def contrast(result: EstimationResult, expression: str) -> EstimationResult:
     """
     if not isinstance(result, EstimationResult) or result.vcov is None:
         raise ValueError("result must be an EstimationResult with a covariance matrix (vcov)")
-    if not isinstance(expression, str) or not expression.strip():
-        raise ValueError(f"expression must be a non-empty string; got {expression!r}")
+    if not isinstance(expression, Mapping) and (
+        not isinstance(expression, str) or not expression.strip()
+    ):
+        raise ValueError(f"expression must be a non-empty string or a mapping; got {expression!r}")
     weights = _parse_combination(expression, result.vcov.index)
     estimates = result.table.loc[weights.index, "estimate"].to_numpy()
     c = weights.to_numpy()
     estimate = float(c @ estimates)
     variance = float(c @ result.vcov.to_numpy() @ c)
     df = float(result.table["df"].iloc[0])
-    name = expression.strip()
+    name = (
+        expression.strip()
+        if isinstance(expression, str)
+        else " + ".join(f"{w:g}*{t}" for t, w in weights.items() if w)
+    )
     table = tidy_table([name], np.array([estimate]), np.sqrt([variance]), df, result.alpha)
     return EstimationResult(
         table=table,
@@ -500,6 +556,12 @@ def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str)
     if len(arms) < 2:
         raise ValueError(f"column {condition!r} must hold at least two arms; got {arms}")
     x = kept[covs].astype(float)
+    constant = [column for column in covs if x[column].nunique() < 2]
+    if constant:
+        raise ValueError(
+            f"covariate {constant[0]!r} takes a single value ({x[constant[0]].iloc[0]!r}); "
+            f"it cannot be imbalanced, so drop it from the balance table"
+        )
     groups = {arm: x[(labels == arm).to_numpy()] for arm in arms}
     table = pd.DataFrame({f"mean_{arm}": g.mean() for arm, g in groups.items()})
     first = arms[0]

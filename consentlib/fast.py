@@ -19,6 +19,37 @@ import pandas as pd
 BATCHED_SE_TYPES = ("classical", "HC0", "HC1", "HC2")
 
 
+def check_full_rank(matrix: np.ndarray, names: Sequence[str]) -> None:
+    """Raise a ValueError naming the first column that is a combination of those before it.
+
+    Columns are scaled to unit length first, so that covariates on very different scales are
+    not mistaken for collinear ones.
+
+    Examples
+    --------
+    >>> check_full_rank(np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]), ["(Intercept)", "x"])
+    Traceback (most recent call last):
+    ...
+    ValueError: the regressors are collinear: column 'x' is a linear combination ...
+    """
+    norms = np.linalg.norm(matrix, axis=0)
+    for j, name in enumerate(names):
+        if norms[j] == 0:
+            raise ValueError(f"the regressors are collinear: column {name!r} is all zeros; drop it")
+    scaled = matrix / norms
+    tolerance = max(scaled.shape) * np.finfo(float).eps * 10
+    if np.linalg.matrix_rank(scaled, tol=tolerance * np.linalg.norm(scaled, 2)) == len(names):
+        return
+    for j in range(1, len(names) + 1):
+        head = scaled[:, :j]
+        if np.linalg.matrix_rank(head, tol=tolerance * np.linalg.norm(head, 2)) < j:
+            raise ValueError(
+                f"the regressors are collinear: column {names[j - 1]!r} is a linear combination "
+                f"of the columns before it (a constant, a duplicate, or a fixed effect it "
+                f"repeats); drop it"
+            )
+
+
 def regressor_basis(
     data: pd.DataFrame, fixed_effects: Sequence[str] = (), covariates: Sequence[str] = ()
 ) -> np.ndarray:
@@ -34,7 +65,8 @@ def regressor_basis(
     Returns
     -------
     numpy.ndarray
-        Shape (n, k), orthonormal columns; k is the rank of the regressors.
+        Shape (n, k), orthonormal columns spanning the k regressors. Collinear regressors are
+        an error (:func:`check_full_rank`), never silently dropped.
 
     Examples
     --------
@@ -42,15 +74,36 @@ def regressor_basis(
     >>> regressor_basis(frame, ["e"]).shape
     (5, 3)
     """
-    columns = [np.ones(len(data))]
+    columns, names = [np.ones(len(data))], ["(Intercept)"]
     for column in fixed_effects:
         values = data[column].to_numpy()
         for level in sorted(pd.unique(values), key=str)[1:]:
             columns.append((values == level).astype(float))
-    columns.extend(data[c].to_numpy(float) for c in covariates)
-    q, r = np.linalg.qr(np.column_stack(columns))
-    keep = np.abs(np.diag(r)) > 1e-10 * max(1.0, np.abs(r).max())
-    return q[:, keep]
+            names.append(f"{column}[{level}]")
+    for column in covariates:
+        values = data[column].to_numpy(float)
+        columns.append(values - values.mean())
+        names.append(column)
+    matrix = np.column_stack(columns)
+    check_full_rank(matrix, names)
+    q, _ = np.linalg.qr(matrix / np.linalg.norm(matrix, axis=0))
+    return q
+
+
+def leverages(matrix: np.ndarray) -> np.ndarray:
+    """The diagonal of the hat matrix of a full-rank regressor matrix.
+
+    Examples
+    --------
+    >>> leverages(np.ones((4, 1)))
+    array([0.25, 0.25, 0.25, 0.25])
+    """
+    q, _ = np.linalg.qr(np.asarray(matrix, dtype=float))
+    return np.einsum("ij,ij->i", q, q)
+
+
+#: Leverages this close to 1 make HC2 and HC3 undefined.
+LEVERAGE_ONE = 1 - 1e-8
 
 
 def ols_coefficients(y: np.ndarray, treated: np.ndarray, basis: np.ndarray) -> np.ndarray:
@@ -79,10 +132,14 @@ def ols_coefficients(y: np.ndarray, treated: np.ndarray, basis: np.ndarray) -> n
     array([4.])
     """
     d = np.asarray(treated, dtype=float)
+    y = np.asarray(y, dtype=float)
+    # Residualize y once, after removing one of its values (exact, and it changes no
+    # coefficient since the basis spans the intercept), so a large mean costs no digits.
+    centred = y - np.median(y)
+    y_resid = centred - basis @ (basis.T @ centred)
     dq = d @ basis
-    numerator = d @ y - dq @ (basis.T @ y)
     denominator = d.sum(axis=1) - np.einsum("ij,ij->i", dq, dq)
-    return numerator / denominator
+    return (d @ y_resid) / denominator
 
 
 def batched_ols(
@@ -102,7 +159,8 @@ def batched_ols(
         Orthonormal columns (n, k) spanning the other regressors (:func:`regressor_basis`).
     se_type : {"classical", "HC0", "HC1", "HC2"}
         The standard error. HC2 uses the leverages of the full regression, which are the
-        basis's leverages plus d~_i^2 / d~'d~ for the residualized indicator d~.
+        basis's leverages plus d~_i^2 / d~'d~ for the residualized indicator d~; a row with a
+        leverage of 1 gets a NaN standard error, since HC2 is undefined there.
 
     Returns
     -------
@@ -121,6 +179,7 @@ def batched_ols(
     if se_type not in BATCHED_SE_TYPES:
         raise ValueError(f"se_type must be one of {BATCHED_SE_TYPES}; got {se_type!r}")
     y = np.asarray(outcomes, dtype=float)
+    y = y - np.median(y, axis=1, keepdims=True)
     d = np.asarray(treated, dtype=float)
     n, k = basis.shape
     d_resid = d - (d @ basis) @ basis.T
@@ -137,6 +196,8 @@ def batched_ols(
             weights = weights * n / df
         elif se_type == "HC2":
             leverage = np.einsum("ij,ij->i", basis, basis)[None, :] + d_resid**2 / sum_sq[:, None]
-            weights = weights / (1 - leverage)
+            undefined = (leverage >= LEVERAGE_ONE).any(axis=1)
+            weights = weights / np.where(leverage >= LEVERAGE_ONE, np.nan, 1 - leverage)
+            weights[undefined] = np.nan
         variance = np.einsum("ij,ij->i", d_resid**2, weights) / sum_sq**2
     return estimates, np.sqrt(variance), df

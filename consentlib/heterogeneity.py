@@ -23,7 +23,14 @@ from ._validation import (
     check_labels_present,
     check_numeric,
 )
-from .estimation import SE_TYPES, _check_fixed_effect_singletons, _check_se_type, _dummies
+from .estimation import (
+    SE_TYPES,
+    _check_fixed_effect_singletons,
+    _check_leverage,
+    _check_se_type,
+    _dummies,
+)
+from .fast import check_full_rank
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
 __all__ = ["SubgroupResult", "subgroup_effects"]
@@ -133,6 +140,8 @@ def subgroup_effects(
     design = pd.concat(
         [pd.DataFrame(columns, index=kept.index), *(_dummies(kept[c], c) for c in fixed)], axis=1
     )
+    check_full_rank(design.to_numpy(), list(design.columns))
+    _check_leverage(design, kept, [condition, moderator, *fixed], se_type)
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     effect_names = [f"effect[{term}]" for term in terms]
     vcov = fit.cov_params().loc[effect_names, effect_names]

@@ -24,6 +24,7 @@ from ._validation import (
     check_numeric,
 )
 from .estimation import _dummies
+from .fast import check_full_rank
 from .results import EstimationResult, drop_missing, tidy_table
 
 __all__ = ["ordered_model"]
@@ -102,6 +103,11 @@ def ordered_model(
         )
     labels = kept[condition]
     arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
+    if not arms:
+        raise ValueError(
+            f"column {condition!r} holds only the reference {reference!r}; "
+            f"at least one other condition is needed"
+        )
     parts = [pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, index=kept.index)]
     if covs:
         parts.append(kept[covs].astype(float))
@@ -111,7 +117,15 @@ def ordered_model(
         pd.Categorical(kept[outcome].astype(float), categories=categories, ordered=True),
         index=kept.index,
     )
+    check_full_rank(
+        np.column_stack([np.ones(len(exog)), exog.to_numpy()]), ["(thresholds)", *exog.columns]
+    )
     fit = OrderedModel(endog, exog, distr=LINKS[link]).fit(method="bfgs", disp=False, maxiter=2000)
+    if not fit.mle_retvals.get("converged", True):
+        raise ValueError(
+            f"the ordered {link} did not converge: an arm, covariate or fixed effect may predict "
+            f"the response perfectly (for example a level where every answer is the same)"
+        )
     names = [*arms, *covs]
     thresholds = _thresholds(fit.params.to_numpy()[exog.shape[1] :])
     estimates = np.concatenate([fit.params[names].to_numpy(), thresholds])

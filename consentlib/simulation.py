@@ -223,6 +223,13 @@ def simulate_power(
     if len(labels) != n:
         raise ValueError(f"fixed_effects must have one label per unit ({n}); got {len(labels)}")
     basis = regressor_basis(labels, [] if fixed_effects is None else ["fe"])
+    treated_probability = design.probabilities[treated].to_numpy()
+    if fixed_effects is None and np.ptp(treated_probability) > 1e-9:
+        raise ValueError(
+            f"the design gives units different probabilities of {treated!r} (from "
+            f"{treated_probability.min():.3g} to {treated_probability.max():.3g}); pass its "
+            f"blocks as fixed_effects, or the estimator confounds the blocks with the treatment"
+        )
     cutpoints = None if control_probabilities is None else ordinal_cutpoints(control_probabilities)
     rng = as_generator(seed)
     t_code = design.conditions.index(treated)
@@ -235,6 +242,13 @@ def simulate_power(
         y1 = _responses(latent + value, cutpoints)
         observed = np.where(treated_matrix == 1, y1, y0)
         estimates, std_errors, df = batched_ols(observed, treated_matrix, basis, se_type)
+        undefined = int(np.isnan(std_errors).sum())
+        if undefined:
+            raise ValueError(
+                f"in {undefined} of {sims} simulated experiments a unit has leverage 1 (a fixed "
+                f"effect group with one unit, or with all its units in one arm), so "
+                f"se_type={se_type!r} is undefined; use se_type='HC1' or 'classical'"
+            )
         if critical is None:
             critical = stats.t.ppf(1 - alpha / 2, df)
         sample_effect = (y1 - y0).mean(axis=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
@@ -51,3 +52,13 @@ def test_errors_name_the_problem(data):
     with pytest.raises(ValueError, match="at least two levels"):
         subgroup_effects(one_level, "support", "condition", "treatment", "control",
                          moderator="all_same")  # fmt: skip
+
+
+def test_hc2_refuses_a_subgroup_with_one_treated_unit():
+    frame = pd.DataFrame({
+        "y": np.arange(16.0),
+        "arm": ["c", "c", "c", "t"] + ["c", "t"] * 6,
+        "male": [0] * 4 + [1] * 12,
+    })  # fmt: skip
+    with pytest.raises(ValueError, match="has leverage 1"):
+        subgroup_effects(frame, "y", "arm", "t", "c", moderator="male", se_type="HC2")

@@ -68,3 +68,7 @@ def test_errors_name_the_problem():
         ordered_model(frame, "y", "arm", link="cloglog")
     with pytest.raises(ValueError, match="at least two values"):
         ordered_model(frame.assign(y=1), "y", "arm")
+    with pytest.raises(ValueError, match="holds only the reference 'control'"):
+        ordered_model(frame.assign(arm="control"), "y", "arm")
+    with pytest.raises(ValueError, match="column 'flat' is a linear combination"):
+        ordered_model(frame.assign(flat=2.0), "y", "arm", covariates="flat")

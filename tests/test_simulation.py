@@ -88,3 +88,10 @@ def test_errors_name_the_problem():
         simulate_power(two_arm(), "treatment", "control", shift=0.2, se_type="HC3")
     with pytest.raises(ValueError, match="one label per unit"):
         simulate_power(two_arm(), "treatment", "control", shift=0.2, fixed_effects=["a"] * 5)
+    with pytest.raises(ValueError, match="leverage 1"):
+        simulate_power(two_arm(40), "treatment", "control", shift=0.2, se_type="HC2",
+                       fixed_effects=["a"] * 39 + ["b"], sims=20)  # fmt: skip
+    unequal = Design.blocked(np.repeat(["a", "b"], 20), conditions=("control", "treatment"),
+                             prob_each={"a": [0.2, 0.8], "b": [0.8, 0.2]})  # fmt: skip
+    with pytest.raises(ValueError, match="different probabilities of 'treatment'"):
+        simulate_power(unequal, "treatment", "control", shift=0.2)
