@@ -28,13 +28,19 @@ from ._validation import (
     check_labels_present,
     check_numeric,
     check_positive_int,
+    check_probability,
     check_single_column,
 )
 from .fast import ols_coefficients, regressor_basis
 from .randomization import Design
 from .results import Exclusions, drop_missing
 
-__all__ = ["RandomizationInferenceResult", "randomization_inference"]
+__all__ = [
+    "ConfidenceSet",
+    "RandomizationInferenceResult",
+    "randomization_confidence_set",
+    "randomization_inference",
+]
 
 STATISTICS = ("ols", "difference_in_means")
 
@@ -102,8 +108,16 @@ class RandomizationInferenceResult:
             index=pd.Index([self.term], name="term"),
         )
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, *, bins: int | str = "auto"):
         """Histogram of the null distribution with the observed statistic marked.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure is made if omitted.
+        bins : int or str
+            Passed to matplotlib's ``hist``. A statistic that takes few distinct values (a
+            small design, a coarse outcome) reads best with one bin per value.
 
         Returns
         -------
@@ -116,7 +130,7 @@ class RandomizationInferenceResult:
         use_book_style()
         if ax is None:
             _, ax = plt.subplots()
-        ax.hist(self.null_distribution, bins=40, color="#bbbbbb", edgecolor="white")
+        ax.hist(self.null_distribution, bins=bins, color="#bbbbbb", edgecolor="white")
         color = CONDITION_COLORS.get(self.term, "#0072b2")
         ax.axvline(self.observed, color=color, linewidth=2, label="observed")
         mirror = 2 * self.null_effect - self.observed
@@ -178,6 +192,96 @@ def _check_arms_present(kept: pd.DataFrame, is_treated: np.ndarray, block_col, t
                 f"{where} has {n_t} unit(s) in {treated!r} and {n_c} in {control!r} with a "
                 f"complete row; the statistic needs at least one of each"
             )
+
+
+def _check_exact(exact: bool | str) -> bool | str:
+    if isinstance(exact, (bool, np.bool_)):
+        return bool(exact)
+    if exact != "auto":
+        raise ValueError(f"exact must be 'auto', True or False; got {exact!r}")
+    return exact
+
+
+@dataclass(frozen=True)
+class _Pairwise:
+    """The two arms' complete rows, and the two-arm design that keeps their counts."""
+
+    data: pd.DataFrame
+    kept: pd.DataFrame
+    exclusions: Exclusions
+    y: np.ndarray
+    is_treated: np.ndarray
+    block_codes: np.ndarray | None
+    basis: np.ndarray
+    design: Design
+    statistic: str
+    fixed: list[str]
+    covariates: list[str]
+
+    @classmethod
+    def prepare(
+        cls, data, outcome, condition, treated, control, blocks, fixed_effects, covariates,
+        statistic,
+    ) -> _Pairwise:  # fmt: skip
+        """Validate the arguments shared by the pairwise tests, once, at the front door."""
+        data = check_dataframe(data)
+        check_columns(data, [outcome], "outcome")
+        check_columns(data, [condition], "condition")
+        check_numeric(data, outcome)
+        block = check_single_column(blocks, "blocks")
+        block_cols = [] if block is None else [block]
+        fixed = as_column_list(fixed_effects, "fixed_effects")
+        covs = as_column_list(covariates, "covariates")
+        check_columns(data, block_cols, "blocks")
+        check_columns(data, fixed, "fixed effect")
+        check_columns(data, covs, "covariate")
+        for column in covs:
+            check_numeric(data, column)
+        check_labels_present(data, condition, [treated, control])
+        if treated == control:
+            raise ValueError(
+                f"treated and control must be different conditions; both are {treated!r}"
+            )
+        if statistic not in STATISTICS:
+            raise ValueError(f"statistic must be one of {STATISTICS}; got {statistic!r}")
+        if statistic == "difference_in_means" and (fixed or covs):
+            raise ValueError(
+                "statistic='difference_in_means' takes no fixed_effects or covariates; "
+                "use statistic='ols' to adjust for them"
+            )
+        in_arms = data[data[condition].isin([treated, control])]
+        kept, exclusions = drop_missing(in_arms, [outcome, *block_cols, *fixed, *covs])
+        exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
+        is_treated = (kept[condition] == treated).to_numpy()
+        _check_arms_present(kept, is_treated, block, treated, control)
+        block_codes = pd.factorize(kept[block], sort=True)[0] if block else None
+        return cls(
+            data=data,
+            kept=kept,
+            exclusions=exclusions,
+            y=kept[outcome].to_numpy(float),
+            is_treated=is_treated,
+            block_codes=block_codes,
+            basis=regressor_basis(kept, fixed, covs),
+            design=_two_arm_design(is_treated, block_codes, control, treated),
+            statistic=statistic,
+            fixed=fixed,
+            covariates=covs,
+        )
+
+    def statistic_function(self, outcomes: np.ndarray):
+        """f(treated indicators, one row per assignment) -> the statistic on ``outcomes``."""
+        return _statistic_function(
+            self.statistic, outcomes, self.is_treated, self.block_codes, self.basis
+        )
+
+    def draws(self, exact, reps: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+        """Every assignment (when few enough) or ``reps`` random ones, as treated indicators."""
+        n_assignments = self.design.n_assignments
+        use_exact = _use_exact(exact, n_assignments, reps)
+        if use_exact:
+            return self.design.enumerate(max_assignments=n_assignments) == 1, True
+        return self.design.draw_codes(reps, seed=rng) == 1, False
 
 
 def randomization_inference(
@@ -270,74 +374,34 @@ def randomization_inference(
     >>> result.observed, result.exact, result.reps, round(result.p_value * 21)
     (6.5, True, 21, 8)
     """
-    data = check_dataframe(data)
-    check_columns(data, [outcome], "outcome")
-    check_columns(data, [condition], "condition")
-    check_numeric(data, outcome)
-    block = check_single_column(blocks, "blocks")
-    block_cols = [] if block is None else [block]
-    fixed = as_column_list(fixed_effects, "fixed_effects")
-    covs = as_column_list(covariates, "covariates")
-    check_columns(data, block_cols, "blocks")
-    check_columns(data, fixed, "fixed effect")
-    check_columns(data, covs, "covariate")
-    for column in covs:
-        check_numeric(data, column)
-    check_labels_present(data, condition, [treated, control])
-    if treated == control:
-        raise ValueError(f"treated and control must be different conditions; both are {treated!r}")
     null_effect = check_finite_number(null_effect, "null_effect")
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic must be one of {STATISTICS}; got {statistic!r}")
-    if statistic == "difference_in_means" and (fixed or covs):
-        raise ValueError(
-            "statistic='difference_in_means' takes no fixed_effects or covariates; "
-            "use statistic='ols' to adjust for them"
-        )
+    setup = _Pairwise.prepare(
+        data, outcome, condition, treated, control, blocks, fixed_effects, covariates, statistic
+    )
     reps = check_positive_int(reps, "reps")
-    if isinstance(exact, (bool, np.bool_)):
-        exact = bool(exact)
-    elif exact != "auto":
-        raise ValueError(f"exact must be 'auto', True or False; got {exact!r}")
+    exact = _check_exact(exact)
     rng = as_generator(seed)
-
     if design is not None:
         return _randomization_inference_from_design(
-            data, outcome, condition, treated, control, fixed, covs, statistic,
-            reps, exact, null_effect, design, rng,
+            setup.data, outcome, condition, treated, control, setup.fixed, setup.covariates,
+            statistic, reps, exact, null_effect, design, rng,
         )  # fmt: skip
 
-    in_arms = data[data[condition].isin([treated, control])]
-    kept, exclusions = drop_missing(in_arms, [outcome, *block_cols, *fixed, *covs])
-    exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
-    y = kept[outcome].to_numpy(float)
-    is_treated = (kept[condition] == treated).to_numpy()
-    _check_arms_present(kept, is_treated, block, treated, control)
-    block_codes = pd.factorize(kept[block], sort=True)[0] if block else None
-    two_arm = _two_arm_design(is_treated, block_codes, control, treated)
-    basis = regressor_basis(kept, fixed, covs)
-    y0 = y - null_effect * is_treated
-    compute = _statistic_function(statistic, y0, is_treated, block_codes, basis)
-
-    observed = float(compute(is_treated[None, :])[0] + null_effect)
-    n_assignments = two_arm.n_assignments
-    use_exact = _use_exact(exact, n_assignments, reps)
-    if use_exact:
-        draws = two_arm.enumerate(max_assignments=n_assignments) == 1
-    else:
-        draws = two_arm.draw_codes(reps, seed=rng) == 1
+    y0 = setup.y - null_effect * setup.is_treated
+    compute = setup.statistic_function(y0)
+    observed = float(compute(setup.is_treated[None, :])[0] + null_effect)
+    draws, use_exact = setup.draws(exact, reps, rng)
     null = compute(draws) + null_effect
-    p_value = _p_value(null, observed, null_effect, use_exact)
     return RandomizationInferenceResult(
         term=treated,
         statistic=statistic,
         observed=observed,
-        null_effect=float(null_effect),
+        null_effect=null_effect,
         null_distribution=null,
-        p_value=p_value,
+        p_value=_p_value(null, observed, null_effect, use_exact),
         exact=use_exact,
-        n_assignments=n_assignments,
-        exclusions=exclusions,
+        n_assignments=setup.design.n_assignments,
+        exclusions=setup.exclusions,
     )
 
 
@@ -345,18 +409,8 @@ def _two_arm_design(
     is_treated: np.ndarray, block_codes: np.ndarray | None, control: str, treated: str
 ) -> Design:
     """The design that re-randomizes the two arms' units with the observed counts."""
-    if block_codes is None:
-        n_t = int(is_treated.sum())
-        return Design.complete(
-            len(is_treated), conditions=(control, treated), m_each=[len(is_treated) - n_t, n_t]
-        )
-    counts = np.array(
-        [
-            [int((~is_treated[block_codes == b]).sum()), int(is_treated[block_codes == b].sum())]
-            for b in range(block_codes.max() + 1)
-        ]
-    )
-    return Design.blocked(block_codes, conditions=(control, treated), m_each=counts)
+    labels = np.where(is_treated, treated, control)
+    return Design.from_assignment(labels, (control, treated), blocks=block_codes)
 
 
 def _use_exact(exact: bool | str, n_assignments: int, reps: int) -> bool:
@@ -532,3 +586,153 @@ def _weighted_ols_coefficients(
     undefined = denominator <= 1e-9 * np.maximum(dwd, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(undefined, np.nan, numerator / denominator)
+
+
+@dataclass(frozen=True)
+class ConfidenceSet:
+    """The effects a randomization test does not reject: a confidence set by test inversion.
+
+    Attributes
+    ----------
+    term : str
+        The condition whose effect (against control) was tested.
+    estimate : float
+        The statistic on the actual assignment.
+    table : pandas.DataFrame
+        Indexed by ``null_effect``, the p-value of the sharp null of each constant effect.
+    alpha : float
+        The level of each test; the set has confidence 1 - alpha.
+    conf_low, conf_high : float
+        The smallest and largest effects on the grid that are not rejected (NaN if none).
+    exact : bool
+        Whether every assignment was enumerated.
+    reps : int
+        How many assignments each p-value is computed from.
+    exclusions : Exclusions
+        Rows excluded for missing values.
+    """
+
+    term: str
+    estimate: float
+    table: pd.DataFrame
+    alpha: float
+    conf_low: float
+    conf_high: float
+    exact: bool
+    reps: int
+    exclusions: Exclusions
+
+    @property
+    def reaches_grid_edge(self) -> bool:
+        """Whether a grid end is not rejected, so the set may extend beyond the grid."""
+        accepted = self.table["p_value"].to_numpy() > self.alpha
+        return bool(accepted[0] or accepted[-1])
+
+    def plot(self, ax=None, **kwargs):
+        """The p-value of each hypothesized effect (:func:`consentlib.plotting.p_value_function`).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from .plotting import p_value_function
+
+        return p_value_function(
+            self.table.index.to_numpy(),
+            self.table["p_value"].to_numpy(),
+            alpha=self.alpha,
+            estimate=self.estimate,
+            ax=ax,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        edge = " It reaches the grid's edge: widen the grid." if self.reaches_grid_edge else ""
+        return (
+            f"{1 - self.alpha:.0%} randomization confidence set for {self.term!r}: "
+            f"[{self.conf_low:.4g}, {self.conf_high:.4g}] on a grid of {len(self.table)} "
+            f"effects (estimate {self.estimate:.4g}; {self.reps:,} assignments each).{edge}"
+        )
+
+
+def randomization_confidence_set(
+    data: pd.DataFrame,
+    outcome: str,
+    condition: str,
+    treated: str,
+    control: str,
+    *,
+    grid: Sequence[float],
+    alpha: float = 0.05,
+    blocks: str | None = None,
+    fixed_effects: str | Sequence[str] | None = None,
+    covariates: str | Sequence[str] | None = None,
+    statistic: str = "ols",
+    reps: int = 10_000,
+    exact: bool | str = "auto",
+    seed: int | np.random.Generator | None = None,
+) -> ConfidenceSet:
+    """Invert randomization tests of constant effects into a confidence set.
+
+    Each value tau on ``grid`` is tested as in :func:`randomization_inference` with
+    ``null_effect=tau``; the set is the values whose p-value exceeds ``alpha``. Every test uses
+    the same assignments, and the whole grid is computed at once: both statistics are linear in
+    the outcome, so under the hypothesis tau the statistic of a redrawn assignment D* is
+    T(Y, D*) - tau * T(D, D*) + tau, where D is the actual assignment.
+
+    Parameters
+    ----------
+    data, outcome, condition, treated, control, blocks, fixed_effects, covariates, statistic,
+    reps, exact, seed
+        As in :func:`randomization_inference`.
+    grid : sequence of float
+        The hypothesized constant effects, in increasing order.
+    alpha : float
+        The level of each test.
+
+    Returns
+    -------
+    ConfidenceSet
+
+    References
+    ----------
+    Gerber and Green (2012), *Field Experiments*, section 3.5.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"y": [15, 15, 20, 20, 10, 15, 30],
+    ...                       "arm": ["t", "c", "c", "c", "c", "c", "t"]})
+    >>> result = randomization_confidence_set(frame, "y", "arm", "t", "c",
+    ...                                       grid=np.arange(-10, 21, 1.0), alpha=0.2)
+    >>> result.estimate, result.exact
+    (6.5, True)
+    """
+    check_probability(alpha, "alpha")
+    values = np.asarray(grid, dtype=float)
+    if values.ndim != 1 or len(values) < 2 or not np.all(np.isfinite(values)):
+        raise ValueError(f"grid must be two or more finite numbers; got {grid!r}")
+    if np.any(np.diff(values) <= 0):
+        raise ValueError("grid must be in strictly increasing order")
+    setup = _Pairwise.prepare(
+        data, outcome, condition, treated, control, blocks, fixed_effects, covariates, statistic
+    )
+    reps = check_positive_int(reps, "reps")
+    draws, use_exact = setup.draws(_check_exact(exact), reps, as_generator(seed))
+    on_outcome = setup.statistic_function(setup.y)
+    on_assignment = setup.statistic_function(setup.is_treated.astype(float))
+    observed = float(on_outcome(setup.is_treated[None, :])[0])
+    a, b = on_outcome(draws), on_assignment(draws)
+    # Under effect tau: T* - tau = a - tau * b, and T - tau = observed - tau.
+    p_values = np.array([_p_value(a - tau * b, observed - tau, 0.0, use_exact) for tau in values])
+    accepted = values[p_values > alpha]
+    return ConfidenceSet(
+        term=treated,
+        estimate=observed,
+        table=pd.DataFrame({"p_value": p_values}, index=pd.Index(values, name="null_effect")),
+        alpha=alpha,
+        conf_low=float(accepted.min()) if len(accepted) else np.nan,
+        conf_high=float(accepted.max()) if len(accepted) else np.nan,
+        exact=use_exact,
+        reps=len(a),
+        exclusions=setup.exclusions,
+    )

@@ -818,6 +818,70 @@ class Design:
         return cls(conditions, values, _make_plan(index, labels, options, description))
 
     @classmethod
+    def from_assignment(
+        cls,
+        assignment: ArrayLike,
+        conditions: Sequence[str] | None = None,
+        *,
+        blocks: ArrayLike | None = None,
+    ) -> Design:
+        """The complete (or, with ``blocks``, blocked) design that keeps an assignment's counts.
+
+        This is the design randomization inference redraws from when only the realized
+        assignment is known: the same number of units in each condition, overall or within
+        each block.
+
+        Parameters
+        ----------
+        assignment : array-like
+            Each unit's condition label.
+        conditions : sequence of str, optional
+            The conditions, in the order the codes use; by default the sorted labels present.
+        blocks : array-like, optional
+            Each unit's block label.
+
+        Returns
+        -------
+        Design
+
+        Examples
+        --------
+        >>> design = Design.from_assignment(["t", "c", "c", "c", "t"], ("c", "t"))
+        >>> design.n_assignments  # 5 choose 2
+        10
+        >>> blocked = Design.from_assignment(["t", "c", "c", "t"], ("c", "t"),
+        ...                                  blocks=["a", "a", "b", "b"])
+        >>> blocked.n_assignments
+        4
+        """
+        labels = np.asarray(assignment, dtype=object)
+        if labels.ndim != 1 or len(labels) == 0:
+            raise ValueError(
+                f"assignment must be a non-empty 1-D sequence of labels; got {labels!r}"
+            )
+        if conditions is None:
+            conditions = tuple(sorted(pd.unique(labels), key=str))
+        conditions = check_conditions(conditions)
+        unknown = sorted({str(v) for v in labels} - {str(c) for c in conditions})
+        if unknown:
+            raise ValueError(
+                f"assignment has label(s) {unknown} that are not among conditions {conditions}"
+            )
+        counts = [int((labels == c).sum()) for c in conditions]
+        if blocks is None:
+            return cls.complete(len(labels), conditions, m_each=counts)
+        block_values = np.asarray(blocks, dtype=object)
+        if block_values.shape != labels.shape:
+            raise ValueError(
+                f"blocks must have one label per unit ({len(labels)}); got {block_values.shape}"
+            )
+        per_block = {
+            block: [int(((block_values == block) & (labels == c)).sum()) for c in conditions]
+            for block in pd.unique(block_values)
+        }
+        return cls.blocked(block_values, conditions, m_each=per_block)
+
+    @classmethod
     def rerandomized(
         cls,
         covariates: pd.DataFrame | ArrayLike,

@@ -17,7 +17,7 @@ from external_references import (
 from test_estimation import three_arm_survey
 
 from consentlib.estimation import difference_in_means
-from consentlib.inference import randomization_inference
+from consentlib.inference import randomization_confidence_set, randomization_inference
 from consentlib.randomization import Design
 
 
@@ -321,3 +321,35 @@ def test_design_path_leaves_out_draws_where_the_statistic_is_undefined():
     ols_result = randomization_inference(frame, "y", "arm", "treatment", "control", design=design)
     assert ols_result.n_undefined == result.n_undefined
     np.testing.assert_allclose(np.sort(ols_result.null_distribution), np.sort(values), atol=1e-9)
+
+
+def test_confidence_set_inverts_one_test_per_grid_value(gerber_green):
+    # Exact case: every p-value equals the brute-force p-value of that sharp null.
+    grid = np.arange(-12.0, 24.0, 1.5)
+    result = randomization_confidence_set(gerber_green, "y", "arm", "t", "c", grid=grid,
+                                          alpha=0.2)  # fmt: skip
+    for tau, p_value in result.table["p_value"].items():
+        expected, _ = brute_force_p(GERBER_GREEN_Y, GERBER_GREEN_TREATED, mean_difference, tau)
+        assert p_value == pytest.approx(expected, abs=1e-12), tau
+    accepted = grid[result.table["p_value"].to_numpy() > 0.2]
+    assert (result.conf_low, result.conf_high) == (accepted.min(), accepted.max())
+
+
+def test_confidence_set_matches_separate_monte_carlo_tests_with_fixed_effects():
+    frame = three_arm_survey(seed=6)
+    grid = np.linspace(-0.5, 1.5, 9)
+    options = dict(blocks="enumerator", fixed_effects="enumerator", reps=400, seed=11)
+    result = randomization_confidence_set(
+        frame, "support", "condition", "treatment", "control", grid=grid, **options
+    )
+    for tau in grid:
+        single = randomization_inference(
+            frame, "support", "condition", "treatment", "control", null_effect=tau, **options
+        )
+        assert result.table.loc[tau, "p_value"] == pytest.approx(single.p_value, abs=1e-12)
+    assert not result.reaches_grid_edge
+
+
+def test_confidence_set_grid_must_increase(gerber_green):
+    with pytest.raises(ValueError, match="strictly increasing"):
+        randomization_confidence_set(gerber_green, "y", "arm", "t", "c", grid=[1.0, 0.0])

@@ -700,3 +700,21 @@ def test_variance_reduction_matches_the_simulated_variance_ratio():
     ratio = difference_variance(rerandomized) / difference_variance(complete)
     np.testing.assert_allclose(ratio, rerandomized.variance_reduction, rtol=0.15)
     assert complete.variance_reduction is None
+
+
+def test_from_assignment_keeps_the_observed_counts():
+    labels = np.array(["t", "c", "c", "p", "t", "c", "p", "c"])
+    blocks = np.array(["a", "a", "a", "a", "b", "b", "b", "b"])
+    complete = Design.from_assignment(labels, ("c", "t", "p"))
+    assert complete.n_assignments == math.factorial(8) // (
+        math.factorial(4) * math.factorial(2) * math.factorial(2)
+    )
+    blocked = Design.from_assignment(labels, ("c", "t", "p"), blocks=blocks)
+    # Block a: 2 c, 1 t, 1 p -> 4!/(2!) = 12 arrangements; block b the same.
+    assert blocked.n_assignments == 12 * 12
+    for row in blocked.draw(50, seed=1):
+        for block in ("a", "b"):
+            inside = row[blocks == block]
+            assert sorted(inside) == sorted(labels[blocks == block])
+    with pytest.raises(ValueError, match=r"label\(s\) \['x'\] that are not among"):
+        Design.from_assignment(["x", "c"], ("c", "t"))
