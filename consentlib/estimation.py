@@ -105,6 +105,7 @@ def ols(
     reference: str = "control",
     fixed_effects: str | Sequence[str] | None = None,
     covariates: str | Sequence[str] | None = None,
+    interact_covariates: bool = False,
     se_type: str = "HC2",
     alpha: float = 0.05,
 ) -> EstimationResult:
@@ -130,6 +131,11 @@ def ols(
         Columns whose levels get their own intercepts (for example the enumerator).
     covariates : str or list of str, optional
         Numeric columns to adjust for.
+    interact_covariates : bool
+        Lin's (2013) estimator, estimatr's ``lm_lin``: centre the covariates at their means and
+        interact them with every non-reference condition, so each condition's coefficient
+        estimates its average effect even when the covariates' slopes differ by condition.
+        The interactions appear in the table as ``"<condition>:<covariate>"``.
     se_type : {"HC2", "classical", "HC0", "HC1", "HC3", "stata"}
         The standard error. "stata" is HC1, Stata's ``robust``.
     alpha : float
@@ -185,15 +191,25 @@ def ols(
                 f"condition {clashes[0]!r} has the same name as a covariate or the intercept; "
                 f"rename the condition or the covariate"
             )
+    interactions: list[str] = []
     if covs:
-        parts.append(kept[covs].astype(float))
+        x = kept[covs].astype(float)
+        if interact_covariates:
+            if condition is None:
+                raise ValueError("interact_covariates needs a condition to interact with")
+            x = x - x.mean()
+            for arm in arms:
+                for column in covs:
+                    interactions.append(f"{arm}:{column}")
+                    parts.append(pd.DataFrame({interactions[-1]: x[column] * parts[1][arm]}))
+        parts.append(x)
     parts.extend(_dummies(kept[column], column) for column in fixed)
     design = pd.concat(parts, axis=1)
     check_full_rank(design.to_numpy(), list(design.columns))
     _check_leverage(design, kept, [*conditions, *fixed], se_type)
 
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
-    shown = [INTERCEPT, *arms, *covs]
+    shown = [INTERCEPT, *arms, *covs, *interactions]
     vcov = fit.cov_params().loc[shown, shown]
     df_resid = float(len(kept) - np.linalg.matrix_rank(design.to_numpy()))
     table = tidy_table(shown, fit.params[shown].to_numpy(), np.sqrt(np.diag(vcov)), df_resid, alpha)
@@ -201,7 +217,8 @@ def ols(
     if condition is not None:
         method += f" on {condition!r} (reference {reference!r})"
     if covs:
-        method += f", adjusting for {', '.join(covs)}"
+        how = "interacted with the conditions (Lin)" if interact_covariates else ""
+        method += f", adjusting for {', '.join(covs)} {how}".rstrip()
     if fixed:
         method += f", with {', '.join(fixed)} fixed effects"
     return EstimationResult(

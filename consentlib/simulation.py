@@ -18,13 +18,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from ._validation import as_generator, check_positive_int, check_probability
 from .fast import BATCHED_SE_TYPES, batched_ols, regressor_basis
 from .randomization import Design
 
-__all__ = ["PowerResult", "analytic_power", "ordinal_cutpoints", "simulate_power"]
+__all__ = [
+    "PowerResult",
+    "analytic_power",
+    "latent_shift_for_effect",
+    "ordinal_cutpoints",
+    "response_scale_effect",
+    "simulate_power",
+]
 
 
 def ordinal_cutpoints(control_probabilities: Sequence[float]) -> np.ndarray:
@@ -62,12 +69,58 @@ def _responses(latent: np.ndarray, cutpoints: np.ndarray | None) -> np.ndarray:
     return 1.0 + np.searchsorted(cutpoints, latent, side="right")
 
 
-def _population_effect(shift: float, cutpoints: np.ndarray | None) -> float:
-    """E[Y(1)] - E[Y(0)] when Y(1) is the latent variable shifted by ``shift``."""
-    if cutpoints is None:
+def response_scale_effect(
+    shift: float, control_probabilities: Sequence[float] | None = None
+) -> float:
+    """The average effect on the response scale of a latent shift, E[Y(1)] - E[Y(0)].
+
+    Parameters
+    ----------
+    shift : float
+        The shift of the standard normal latent variable.
+    control_probabilities : sequence of float, optional
+        Shares of the response categories 1..K in control (see :func:`ordinal_cutpoints`).
+        None means the response is the latent variable itself, so the effect is ``shift``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(response_scale_effect(0.5, [0.5, 0.5]), 4)  # P(latent > -0.5) - 0.5
+    0.1915
+    """
+    if control_probabilities is None:
         return float(shift)
+    cutpoints = ordinal_cutpoints(control_probabilities)
     # E[Y] = 1 + sum_k P(latent > c_k) for a response cut at thresholds c_k.
     return float(np.sum(stats.norm.sf(cutpoints - shift) - stats.norm.sf(cutpoints)))
+
+
+def latent_shift_for_effect(effect: float, control_probabilities: Sequence[float]) -> float:
+    """The latent shift whose average effect on the response scale is ``effect``.
+
+    The inverse of :func:`response_scale_effect`, found by root finding.
+
+    Examples
+    --------
+    >>> shares = [0.1, 0.25, 0.34, 0.2, 0.11]
+    >>> shift = latent_shift_for_effect(0.3223, shares)
+    >>> round(response_scale_effect(shift, shares), 4)
+    0.3223
+    """
+    k = len(ordinal_cutpoints(control_probabilities)) + 1
+    if not -(k - 1) < effect < k - 1:
+        raise ValueError(
+            f"effect must lie strictly between {-(k - 1)} and {k - 1} on a {k}-point scale; "
+            f"got {effect!r}"
+        )
+    return float(
+        optimize.brentq(
+            lambda shift: response_scale_effect(shift, control_probabilities) - effect, -40, 40
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +134,10 @@ class PowerResult:
         outcome's own scale in the population), ``power`` (the share of experiments rejecting
         no effect at level ``alpha``), ``power_mc_se`` (its Monte Carlo standard error),
         ``mean_estimate``, ``bias`` and ``rmse`` (against each experiment's own average effect
-        among its units), ``coverage`` (of the confidence intervals) and ``mean_std_error``.
+        among its units, the sample average treatment effect), ``coverage`` (how often the
+        confidence interval contains that effect) and ``mean_std_error``. Robust standard errors
+        are conservative for the sample effect when effects vary from unit to unit, so coverage
+        a little above 1 - alpha is expected.
     sims : int
         Simulated experiments per effect size.
     alpha : float
@@ -258,7 +314,7 @@ def simulate_power(
         rows.append(
             {
                 "shift": value,
-                "effect": _population_effect(value, cutpoints),
+                "effect": response_scale_effect(value, control_probabilities),
                 "power": power,
                 "power_mc_se": np.sqrt(power * (1 - power) / sims),
                 "mean_estimate": estimates.mean(),

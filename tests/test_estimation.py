@@ -342,3 +342,21 @@ def test_balance_table_refuses_a_constant_covariate():
     frame = three_arm_survey().assign(same=1.0)
     with pytest.raises(ValueError, match="covariate 'same' takes a single value"):
         balance_table(frame, ["age", "same"], "condition")
+
+
+def test_lin_estimator_matches_the_interacted_formula_with_centred_covariates():
+    # Lin (2013) / estimatr::lm_lin: y ~ arm * (x - mean(x)).
+    frame = three_arm_survey(seed=13).dropna()
+    result = ols(frame, "support", "condition", covariates="age", interact_covariates=True,
+                 fixed_effects="enumerator")  # fmt: skip
+    centred = frame.assign(age_c=frame["age"] - frame["age"].mean())
+    check = smf.ols(
+        "support ~ C(condition, Treatment('control')) * age_c + C(enumerator)", centred
+    ).fit(cov_type="HC2")
+    for arm in ("placebo", "treatment"):
+        name = f"C(condition, Treatment('control'))[T.{arm}]"
+        assert result.table.loc[arm, "estimate"] == pytest.approx(check.params[name], abs=1e-10)
+        assert result.table.loc[arm, "std_error"] == pytest.approx(check.bse[name], rel=1e-9)
+        assert result.table.loc[f"{arm}:age", "estimate"] == pytest.approx(
+            check.params[f"{name}:age_c"], abs=1e-10
+        )

@@ -7,7 +7,13 @@ import pytest
 from scipy import stats
 
 from consentlib.randomization import Design
-from consentlib.simulation import analytic_power, ordinal_cutpoints, simulate_power
+from consentlib.simulation import (
+    analytic_power,
+    latent_shift_for_effect,
+    ordinal_cutpoints,
+    response_scale_effect,
+    simulate_power,
+)
 
 SHARES = [0.1, 0.25, 0.34, 0.2, 0.11]
 
@@ -95,3 +101,11 @@ def test_errors_name_the_problem():
                              prob_each={"a": [0.2, 0.8], "b": [0.8, 0.2]})  # fmt: skip
     with pytest.raises(ValueError, match="different probabilities of 'treatment'"):
         simulate_power(unequal, "treatment", "control", shift=0.2)
+
+
+def test_latent_shift_for_effect_inverts_the_response_scale_effect():
+    for effect in (-0.5, 0.0, 0.3223, 0.7628, 2.0):
+        shift = latent_shift_for_effect(effect, SHARES)
+        assert response_scale_effect(shift, SHARES) == pytest.approx(effect, abs=1e-9)
+    with pytest.raises(ValueError, match="strictly between -4 and 4"):
+        latent_shift_for_effect(4.0, SHARES)
