@@ -327,6 +327,11 @@ def _welch_difference(y: np.ndarray, is_treated: np.ndarray) -> tuple[float, flo
     y_t, y_c = y[is_treated], y[~is_treated]
     v_t, v_c = y_t.var(ddof=1) / len(y_t), y_c.var(ddof=1) / len(y_c)
     variance = v_t + v_c
+    if variance == 0:
+        raise ValueError(
+            "the outcome does not vary within either arm, so its standard error is zero and "
+            "no test is possible"
+        )
     df = variance**2 / (v_t**2 / (len(y_t) - 1) + v_c**2 / (len(y_c) - 1))
     return float(y_t.mean() - y_c.mean()), float(variance), float(df)
 

@@ -76,6 +76,8 @@ class RandomizationInferenceResult:
     n_undefined : int
         Redrawn assignments (from a ``design``) under which the statistic is undefined, for
         example because an arm has no complete row; they are left out of the null distribution.
+    nobs : int
+        Units in the two arms with complete rows (with a ``design``, all complete rows).
     """
 
     term: str
@@ -88,6 +90,7 @@ class RandomizationInferenceResult:
     n_assignments: int
     exclusions: Exclusions
     n_undefined: int = 0
+    nobs: int = 0
 
     @property
     def reps(self) -> int:
@@ -402,6 +405,7 @@ def randomization_inference(
         exact=use_exact,
         n_assignments=setup.design.n_assignments,
         exclusions=setup.exclusions,
+        nobs=len(setup.kept),
     )
 
 
@@ -508,6 +512,7 @@ def _randomization_inference_from_design(
         n_assignments=len(codes) if use_exact else n_assignments,
         exclusions=exclusions,
         n_undefined=int((~defined).sum()),
+        nobs=int(complete.sum()),
     )
 
 

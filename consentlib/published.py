@@ -88,6 +88,15 @@ TABLES: tuple[PublishedTable, ...] = (
 def decimals(printed: str) -> int:
     """How many digits a printed number has after its decimal point.
 
+    Parameters
+    ----------
+    printed : str
+        A number as printed, possibly a bound such as "<0.001".
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> decimals("0.19907"), decimals("41"), decimals("<0.001")
@@ -101,6 +110,17 @@ def matches_printed(value: float, printed: str) -> bool:
     """Whether ``value`` shows as ``printed`` when rounded to the printed digits.
 
     A printed bound such as "<0.001" is matched by any value below it.
+
+    Parameters
+    ----------
+    value : float
+        A computed number.
+    printed : str
+        The number as printed.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------

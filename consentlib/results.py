@@ -56,6 +56,20 @@ class Exclusions:
 def drop_missing(data: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, Exclusions]:
     """Drop rows with a missing value in ``columns`` and record how many and why.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The rows.
+    columns : list of str
+        The columns an analysis uses.
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        The rows with every column present.
+    exclusions : Exclusions
+        How many rows were dropped, and for which columns.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"y": [1.0, None, 3.0], "d": ["a", "b", None]})
@@ -78,6 +92,22 @@ def tidy_table(
     alpha: float,
 ) -> pd.DataFrame:
     """Build the tidy table from estimates and standard errors, with t-based tests.
+
+    Parameters
+    ----------
+    terms : list of str
+        The row names.
+    estimate, std_error : numpy.ndarray
+        One per term.
+    df : float
+        Degrees of freedom of the t tests and intervals (``numpy.inf`` for z tests).
+    alpha : float
+        The intervals have confidence level 1 - alpha.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by term, with the columns of :data:`TABLE_COLUMNS`.
 
     Examples
     --------

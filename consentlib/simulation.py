@@ -333,6 +333,22 @@ def analytic_power(effect: float, std_error: float, df: float, alpha: float = 0.
 
     The t statistic follows a noncentral t distribution with noncentrality effect / std_error.
 
+    Parameters
+    ----------
+    effect : float
+        The true effect.
+    std_error : float
+        The estimator's standard error.
+    df : float
+        The t test's degrees of freedom.
+    alpha : float
+        The test's level.
+
+    Returns
+    -------
+    float
+        The probability that the test rejects.
+
     Examples
     --------
     >>> round(analytic_power(0.0, 1.0, df=1000), 3)

@@ -360,3 +360,9 @@ def test_lin_estimator_matches_the_interacted_formula_with_centred_covariates():
         assert result.table.loc[f"{arm}:age", "estimate"] == pytest.approx(
             check.params[f"{name}:age_c"], abs=1e-10
         )
+
+
+def test_difference_in_means_refuses_an_outcome_constant_within_both_arms():
+    frame = pd.DataFrame({"y": [1.0, 1.0, 2.0, 2.0], "arm": ["c", "c", "t", "t"]})
+    with pytest.raises(ValueError, match="does not vary within either arm"):
+        difference_in_means(frame, "y", "arm", "t", "c")

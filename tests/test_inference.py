@@ -353,3 +353,11 @@ def test_confidence_set_matches_separate_monte_carlo_tests_with_fixed_effects():
 def test_confidence_set_grid_must_increase(gerber_green):
     with pytest.raises(ValueError, match="strictly increasing"):
         randomization_confidence_set(gerber_green, "y", "arm", "t", "c", grid=[1.0, 0.0])
+
+
+def test_result_counts_the_units_it_used():
+    frame = three_arm_survey(seed=2)
+    result = randomization_inference(frame, "support", "condition", "placebo", "control", reps=50)
+    in_arms = frame[frame["condition"].isin(["placebo", "control"])]
+    assert result.nobs == in_arms["support"].notna().sum()
+    assert result.exclusions.n_excluded == in_arms["support"].isna().sum()
