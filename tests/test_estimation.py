@@ -294,7 +294,7 @@ def test_balance_omnibus_matches_multinomial_logit_likelihood_ratio():
 
 def test_balance_detects_an_imbalanced_covariate():
     frame = three_arm_survey()
-    frame["skewed"] = (frame["condition"] == "treatment") * 5.0 + frame["age"] * 0.01
+    frame["skewed"] = frame["age"] + (frame["condition"] == "treatment") * 8.0
     result = balance_table(frame, ["skewed"], "condition")
     assert result.omnibus["p_value"] < 1e-6
 
