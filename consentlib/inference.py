@@ -118,9 +118,10 @@ class RandomizationInferenceResult:
         ----------
         ax : matplotlib.axes.Axes, optional
             Axes to draw on; a new figure is made if omitted.
-        bins : int or str
-            Passed to matplotlib's ``hist``. A statistic that takes few distinct values (a
-            small design, a coarse outcome) reads best with one bin per value.
+        bins : int, sequence or str
+            Passed to matplotlib's ``hist``, or "values" for one bar per value the statistic
+            takes: a statistic on a coarse outcome takes evenly spaced values, and bins that do
+            not line up with them show alternating bar heights.
 
         Returns
         -------
@@ -133,6 +134,8 @@ class RandomizationInferenceResult:
         use_book_style()
         if ax is None:
             _, ax = plt.subplots()
+        if isinstance(bins, str) and bins == "values":
+            bins = _one_bin_per_value(self.null_distribution)
         ax.hist(self.null_distribution, bins=bins, color="#bbbbbb", edgecolor="white")
         color = CONDITION_COLORS.get(self.term, "#0072b2")
         ax.axvline(self.observed, color=color, linewidth=2, label="observed")
@@ -153,6 +156,19 @@ class RandomizationInferenceResult:
             f"({kind} {self.reps:,} assignments; sharp null of effect {self.null_effect}). "
             f"{self.exclusions.note}"
         )
+
+
+def _one_bin_per_value(values: np.ndarray) -> np.ndarray:
+    """Bin edges halfway between the distinct values (to 1e-9), so each value has its own bar."""
+    distinct = np.unique(np.round(values, 9))
+    if len(distinct) == 1:
+        return np.array([distinct[0] - 0.5, distinct[0] + 0.5])
+    middles = (distinct[1:] + distinct[:-1]) / 2
+    first, last = (
+        distinct[0] - (middles[0] - distinct[0]),
+        distinct[-1] + (distinct[-1] - middles[-1]),
+    )
+    return np.concatenate([[first], middles, [last]])
 
 
 def _statistic_function(
@@ -687,9 +703,10 @@ def randomization_confidence_set(
 
     Parameters
     ----------
-    data, outcome, condition, treated, control, blocks, fixed_effects, covariates, statistic,
-    reps, exact, seed
-        As in :func:`randomization_inference`.
+    data : pandas.DataFrame
+        One row per unit; ``outcome``, ``condition``, ``treated``, ``control``, ``blocks``,
+        ``fixed_effects``, ``covariates``, ``statistic``, ``reps``, ``exact`` and ``seed`` are
+        as in :func:`randomization_inference`.
     grid : sequence of float
         The hypothesized constant effects, in increasing order.
     alpha : float

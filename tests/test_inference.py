@@ -361,3 +361,15 @@ def test_result_counts_the_units_it_used():
     in_arms = frame[frame["condition"].isin(["placebo", "control"])]
     assert result.nobs == in_arms["support"].notna().sum()
     assert result.exclusions.n_excluded == in_arms["support"].isna().sum()
+
+
+def test_plot_can_give_each_value_of_the_statistic_its_own_bar(gerber_green):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = randomization_inference(gerber_green, "y", "arm", "t", "c")
+    ax = result.plot(bins="values")
+    heights = [patch.get_height() for patch in ax.patches]
+    distinct, counts = np.unique(np.round(result.null_distribution, 9), return_counts=True)
+    assert len(heights) == len(distinct)
+    assert sorted(heights) == sorted(counts)
