@@ -56,6 +56,7 @@ from scipy import special, stats
 
 from consentlib import published
 from consentlib._validation import DEFAULT_CONDITIONS, as_generator
+from consentlib.checks import printed_interval
 from consentlib.data import _replication_frame
 
 #: The seed that generates the shipped file ``consentlib/datasets/replication.csv``.
@@ -95,14 +96,16 @@ _WITHIN_VARIANCE_RANGE = (0.45, 1.6)
 class _Printed:
     """A number as the article prints it."""
 
-    value: float
-    decimals: int
+    text: str
+
+    @property
+    def value(self) -> float:
+        return float(self.text.lstrip("<"))
 
     @property
     def window(self) -> tuple[float, float]:
         """The half-open interval of values that round to the printed digits."""
-        half = 0.5 * 10.0**-self.decimals
-        return self.value - half, self.value + half
+        return printed_interval(self.text)
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class _Contrast:
 
 
 def _printed(text: str) -> _Printed:
-    return _Printed(float(text.lstrip("<")), published.decimals(text))
+    return _Printed(text)
 
 
 def _contrast(table: published.PublishedTable) -> _Contrast:
