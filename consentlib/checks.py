@@ -114,7 +114,7 @@ def ratio_interval(numerator: str | float, denominator: str | float) -> tuple[fl
 
     >>> low, high = ratio_interval("2.9403", "0.19907")
     >>> round(low, 4), round(high, 4)
-    (14.7695, 14.7709)
+    (14.7696, 14.7708)
     """
     num_low, num_high = _bounds(numerator, "numerator")
     den_low, den_high = _bounds(denominator, "denominator")
@@ -361,7 +361,7 @@ def fixed_effect_cells(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class IdentityCheck:
     """Both sides of an identity that a fitted regression obeys, and whether they can agree.
 
@@ -388,6 +388,18 @@ class IdentityCheck:
     high: float
     right: float | None
     holds: bool
+
+    def __repr__(self) -> str:
+        def shown(x: float | None) -> str:
+            return "unknown" if x is None else f"{x:.8g}"
+
+        left = shown(self.left)
+        if self.low != self.high:
+            left += f" (from {shown(self.low)} to {shown(self.high)})"
+        return (
+            f"IdentityCheck({self.identity}: left {left}, right {shown(self.right)}, "
+            f"holds={self.holds})"
+        )
 
 
 def fixed_effect_sum_identity(
@@ -420,9 +432,9 @@ def fixed_effect_sum_identity(
     (2.9403 and 0.7628) cannot give a whole number; an intercept of 2.9400 can:
 
     >>> cells = FixedEffectCells(n_control=[14, 15], n_treated=[14, 16])
-    >>> printed = fixed_effect_sum_identity(cells, "2.9403", "0.7628")
-    >>> round(printed.left, 4), round(printed.high - printed.left, 4), printed.holds
-    (93.0076, 0.0021, False)
+    >>> fixed_effect_sum_identity(cells, "2.9403", "0.7628")  # doctest: +NORMALIZE_WHITESPACE
+    IdentityCheck(n_1 * intercept + n_b1 * coefficient = base sum:
+                  left 93.0076 (from 93.0055 to 93.0097), right unknown, holds=False)
     >>> fixed_effect_sum_identity(cells, "2.9400", "0.7628").holds
     True
     """
