@@ -34,8 +34,8 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/ruff check consentlib tests benchmarks
-	$(BIN)/ruff format --check consentlib tests benchmarks
+	$(BIN)/ruff check consentlib tests benchmarks book
+	$(BIN)/ruff format --check consentlib tests benchmarks book
 
 book-strict: $(STAMP)
 	rm -rf _build
