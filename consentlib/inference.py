@@ -13,6 +13,7 @@ inner products (Frisch–Waugh–Lovell), so a whole matrix of assignments needs
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -147,6 +148,9 @@ class RandomizationInferenceResult:
         ax.set_title(f"{self.term}: observed {self.observed:.3f}, p = {self.p_value:.4f}")
         ax.legend()
         return ax
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.table.to_html(border=0)
 
     def __repr__(self) -> str:
         kind = "exact, all" if self.exact else "Monte Carlo,"
@@ -666,6 +670,9 @@ class ConfidenceSet:
             ax=ax,
             **kwargs,
         )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>"
 
     def __repr__(self) -> str:
         edge = " It reaches the grid's edge: widen the grid." if self.reaches_grid_edge else ""

@@ -373,3 +373,12 @@ def test_plot_can_give_each_value_of_the_statistic_its_own_bar(gerber_green):
     distinct, counts = np.unique(np.round(result.null_distribution, 9), return_counts=True)
     assert len(heights) == len(distinct)
     assert sorted(heights) == sorted(counts)
+
+
+def test_results_display_in_a_notebook(gerber_green):
+    result = randomization_inference(gerber_green, "y", "arm", "t", "c")
+    shown = result._repr_html_()
+    assert "p = 0.381" in shown and "<table" in shown
+    interval = randomization_confidence_set(gerber_green, "y", "arm", "t", "c",
+                                            grid=[0.0, 5.0, 10.0])  # fmt: skip
+    assert "confidence set" in interval._repr_html_()
