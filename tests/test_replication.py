@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -92,7 +93,8 @@ def test_replicate_command_fails_when_a_number_misses(monkeypatch, capsys, data)
 
 
 def test_console_script_is_installed():
-    result = subprocess.run(
-        [sys.executable, "-m", "consentlib.cli", "replicate"], capture_output=True, text=True
-    )
+    script = Path(sys.executable).parent / "consentlib"
+    assert script.exists(), "the consentlib entry point is not installed beside this Python"
+    result = subprocess.run([script, "replicate"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert "33 of 33 numbers reproduced" in result.stdout
