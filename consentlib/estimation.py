@@ -248,7 +248,10 @@ def difference_in_means(
     sqrt(s_t^2/n_t + s_c^2/n_c) with Welch–Satterthwaite degrees of freedom. With ``blocks``
     it is the blocked estimator of estimatr: the within-block differences weighted by the
     block's share n_b/N of the two arms' units, with the variance
-    sum_b (n_b/N)^2 (s_tb^2/n_tb + s_cb^2/n_cb) and N - 2B degrees of freedom.
+    sum_b (n_b/N)^2 (s_tb^2/n_tb + s_cb^2/n_cb) and N - 2B degrees of freedom. When every
+    block is a pair with one unit in each condition (a matched-pairs design), the estimate is
+    the mean of the J pair differences, its variance their sample variance over J, and the
+    test has J - 1 degrees of freedom (the paired t test), as estimatr does for pairs.
 
     Parameters
     ----------
@@ -339,8 +342,12 @@ def _welch_difference(y: np.ndarray, is_treated: np.ndarray) -> tuple[float, flo
 def _blocked_difference(
     y: np.ndarray, is_treated: np.ndarray, block: np.ndarray
 ) -> tuple[float, float, float]:
-    estimate = variance = 0.0
     levels = pd.unique(block)
+    treated_per_block = np.array([is_treated[block == level].sum() for level in levels])
+    sizes = np.array([(block == level).sum() for level in levels])
+    if np.all(sizes == 2) and np.all(treated_per_block == 1):
+        return _matched_pairs_difference(y, is_treated, block, levels)
+    estimate = variance = 0.0
     for level in levels:
         inside = block == level
         y_b, d_b = y[inside], is_treated[inside]
@@ -354,6 +361,19 @@ def _blocked_difference(
         estimate += weight * diff
         variance += weight**2 * var_b
     return estimate, variance, float(len(y) - 2 * len(levels))
+
+
+def _matched_pairs_difference(
+    y: np.ndarray, is_treated: np.ndarray, block: np.ndarray, pairs: np.ndarray
+) -> tuple[float, float, float]:
+    """Matched pairs: the mean of the pair differences, with the variance of that mean."""
+    if len(pairs) < 2:
+        raise ValueError("a matched-pairs design needs at least two pairs to estimate a variance")
+    differences = np.array(
+        [y[(block == p) & is_treated][0] - y[(block == p) & ~is_treated][0] for p in pairs]
+    )
+    j = len(differences)
+    return float(differences.mean()), float(differences.var(ddof=1) / j), float(j - 1)
 
 
 _NUMBER = re.compile(r"\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*")

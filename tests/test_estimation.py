@@ -366,3 +366,22 @@ def test_difference_in_means_refuses_an_outcome_constant_within_both_arms():
     frame = pd.DataFrame({"y": [1.0, 1.0, 2.0, 2.0], "arm": ["c", "c", "t", "t"]})
     with pytest.raises(ValueError, match="does not vary within either arm"):
         difference_in_means(frame, "y", "arm", "t", "c")
+
+
+def test_matched_pairs_reduce_to_the_paired_t_test():
+    # Every block a pair with one treated and one control unit: scipy's ttest_rel.
+    rng = np.random.default_rng(8)
+    before, after = rng.normal(size=12), rng.normal(0.5, 1, size=12)
+    frame = pd.DataFrame(
+        {
+            "y": np.concatenate([after, before]),
+            "arm": ["t"] * 12 + ["c"] * 12,
+            "pair": np.tile(np.arange(12), 2),
+        }
+    )
+    result = difference_in_means(frame, "y", "arm", "t", "c", blocks="pair").table.iloc[0]
+    paired = stats.ttest_rel(after, before)
+    assert result["estimate"] == pytest.approx((after - before).mean())
+    assert result["statistic"] == pytest.approx(paired.statistic, rel=1e-12)
+    assert result["p_value"] == pytest.approx(paired.pvalue, rel=1e-10)
+    assert result["df"] == 11
