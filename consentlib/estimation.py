@@ -25,7 +25,7 @@ from ._validation import (
     check_probability,
     check_single_column,
 )
-from .fast import LEVERAGE_ONE, check_full_rank, leverages
+from .fast import LEVERAGE_ONE, check_full_rank, fixed_effect_dummies, leverages
 from .inference import randomization_inference
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
@@ -56,15 +56,6 @@ def _check_se_type(se_type: str) -> str:
     if se_type not in SE_TYPES:
         raise ValueError(f"se_type must be one of {list(SE_TYPES)}; got {se_type!r}")
     return se_type
-
-
-def _dummies(values: pd.Series, prefix: str) -> pd.DataFrame:
-    """Indicators for every level but the first in sorted order (R's and statsmodels' base)."""
-    levels = sorted(values.unique(), key=str)
-    return pd.DataFrame(
-        {f"{prefix}[{level}]": (values == level).to_numpy(float) for level in levels[1:]},
-        index=values.index,
-    )
 
 
 def _check_fixed_effect_singletons(kept: pd.DataFrame, fixed_effects: list[str], se_type: str):
@@ -203,7 +194,7 @@ def ols(
                     interactions.append(f"{arm}:{column}")
                     parts.append(pd.DataFrame({interactions[-1]: x[column] * parts[1][arm]}))
         parts.append(x)
-    parts.extend(_dummies(kept[column], column) for column in fixed)
+    parts.extend(fixed_effect_dummies(kept[column], column) for column in fixed)
     design = pd.concat(parts, axis=1)
     check_full_rank(design.to_numpy(), list(design.columns))
     _check_leverage(design, kept, [*conditions, *fixed], se_type)

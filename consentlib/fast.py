@@ -50,6 +50,46 @@ def check_full_rank(matrix: np.ndarray, names: Sequence[str]) -> None:
             )
 
 
+def fixed_effect_dummies(values: pd.Series, prefix: str) -> pd.DataFrame:
+    """Indicators for every level but the first in sorted order (R's and statsmodels' base).
+
+    Missing values get zeros in every indicator.
+
+    Examples
+    --------
+    >>> fixed_effect_dummies(pd.Series(["b", "a", "c"]), "e").columns.tolist()
+    ['e[b]', 'e[c]']
+    """
+    levels = sorted(values.dropna().unique(), key=str)
+    return pd.DataFrame(
+        {f"{prefix}[{level}]": (values == level).to_numpy(float) for level in levels[1:]},
+        index=values.index,
+    )
+
+
+def regressor_matrix(
+    data: pd.DataFrame, fixed_effects: Sequence[str] = (), covariates: Sequence[str] = ()
+) -> tuple[np.ndarray, list[str]]:
+    """The intercept, fixed-effect dummies and centred covariates, with their names.
+
+    Missing values become zeros (rows with them are meant to get no weight in the fit).
+
+    Examples
+    --------
+    >>> matrix, names = regressor_matrix(pd.DataFrame({"e": ["a", "b"], "x": [1.0, 3.0]}),
+    ...                                  ["e"], ["x"])
+    >>> names, matrix.tolist()
+    (['(Intercept)', 'e[b]', 'x'], [[1.0, 0.0, -1.0], [1.0, 1.0, 1.0]])
+    """
+    parts = [pd.DataFrame({"(Intercept)": np.ones(len(data))}, index=data.index)]
+    parts.extend(fixed_effect_dummies(data[column], column) for column in fixed_effects)
+    for column in covariates:
+        values = data[column].astype(float)
+        parts.append((values - values.mean()).fillna(0.0).to_frame(column))
+    frame = pd.concat(parts, axis=1)
+    return frame.to_numpy(float), list(frame.columns)
+
+
 def regressor_basis(
     data: pd.DataFrame, fixed_effects: Sequence[str] = (), covariates: Sequence[str] = ()
 ) -> np.ndarray:
@@ -65,8 +105,9 @@ def regressor_basis(
     Returns
     -------
     numpy.ndarray
-        Shape (n, k), orthonormal columns spanning the k regressors. Collinear regressors are
-        an error (:func:`check_full_rank`), never silently dropped.
+        Shape (n, k), orthonormal columns spanning the k regressors of
+        :func:`regressor_matrix`. Collinear regressors are an error (:func:`check_full_rank`),
+        never silently dropped.
 
     Examples
     --------
@@ -74,17 +115,7 @@ def regressor_basis(
     >>> regressor_basis(frame, ["e"]).shape
     (5, 3)
     """
-    columns, names = [np.ones(len(data))], ["(Intercept)"]
-    for column in fixed_effects:
-        values = data[column].to_numpy()
-        for level in sorted(pd.unique(values), key=str)[1:]:
-            columns.append((values == level).astype(float))
-            names.append(f"{column}[{level}]")
-    for column in covariates:
-        values = data[column].to_numpy(float)
-        columns.append(values - values.mean())
-        names.append(column)
-    matrix = np.column_stack(columns)
+    matrix, names = regressor_matrix(data, fixed_effects, covariates)
     check_full_rank(matrix, names)
     q, _ = np.linalg.qr(matrix / np.linalg.norm(matrix, axis=0))
     return q

@@ -28,9 +28,8 @@ from .estimation import (
     _check_fixed_effect_singletons,
     _check_leverage,
     _check_se_type,
-    _dummies,
 )
-from .fast import check_full_rank
+from .fast import check_full_rank, fixed_effect_dummies
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
 __all__ = ["SubgroupResult", "subgroup_effects"]
@@ -138,7 +137,11 @@ def subgroup_effects(
         columns[f"effect[{term}]"] = inside * d
         columns[f"level[{term}]"] = inside
     design = pd.concat(
-        [pd.DataFrame(columns, index=kept.index), *(_dummies(kept[c], c) for c in fixed)], axis=1
+        [
+            pd.DataFrame(columns, index=kept.index),
+            *(fixed_effect_dummies(kept[c], c) for c in fixed),
+        ],
+        axis=1,
     )
     check_full_rank(design.to_numpy(), list(design.columns))
     _check_leverage(design, kept, [condition, moderator, *fixed], se_type)

@@ -32,7 +32,7 @@ from ._validation import (
     check_probability,
     check_single_column,
 )
-from .fast import ols_coefficients, regressor_basis
+from .fast import ols_coefficients, regressor_basis, regressor_matrix
 from .randomization import Design
 from .results import Exclusions, drop_missing
 
@@ -486,7 +486,7 @@ def _randomization_inference_from_design(
     y = np.where(complete, y - np.median(y[complete]), 0.0)
     t_code = design.conditions.index(treated)
     c_code = design.conditions.index(control)
-    regressors = _design_regressors(data, fixed, covs)
+    regressors, _ = regressor_matrix(data, fixed, covs)
     if statistic == "ols":
 
         def compute(codes: np.ndarray) -> np.ndarray:
@@ -568,19 +568,6 @@ def _actual_codes(labels: pd.Series, design: Design) -> np.ndarray:
                 f"threshold {design.threshold:.4g}: the rerandomized design would have rejected it"
             )
     return actual
-
-
-def _design_regressors(data: pd.DataFrame, fixed: list[str], covs: list[str]) -> np.ndarray:
-    """Intercept, fixed-effect dummies (missing levels as zeros) and centred covariates."""
-    columns = [np.ones(len(data))]
-    for column in fixed:
-        values = data[column].to_numpy()
-        for level in sorted(pd.unique(data[column].dropna()), key=str)[1:]:
-            columns.append((values == level).astype(float))
-    for column in covs:
-        values = data[column].to_numpy(float, na_value=np.nan)
-        columns.append(np.nan_to_num(values - np.nanmean(values)))
-    return np.column_stack(columns)
 
 
 def _weighted_ols_coefficients(

@@ -23,8 +23,7 @@ from ._validation import (
     check_labels_present,
     check_numeric,
 )
-from .estimation import _dummies
-from .fast import check_full_rank
+from .fast import check_full_rank, fixed_effect_dummies
 from .results import EstimationResult, drop_missing, tidy_table
 
 __all__ = ["ordered_model"]
@@ -111,7 +110,7 @@ def ordered_model(
     parts = [pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, index=kept.index)]
     if covs:
         parts.append(kept[covs].astype(float))
-    parts.extend(_dummies(kept[column], column) for column in fixed)
+    parts.extend(fixed_effect_dummies(kept[column], column) for column in fixed)
     exog = pd.concat(parts, axis=1)
     endog = pd.Series(
         pd.Categorical(kept[outcome].astype(float), categories=categories, ordered=True),
