@@ -58,11 +58,17 @@ def _check_se_type(se_type: str) -> str:
     return se_type
 
 
-def _check_fixed_effect_singletons(kept: pd.DataFrame, fixed_effects: list[str], se_type: str):
-    """HC2 and HC3 divide by 1 - leverage, which is 0 for a fixed-effect group of one."""
+def _check_leverage(
+    design: pd.DataFrame, kept: pd.DataFrame, describe: list[str], fixed: list[str], se_type: str
+) -> None:
+    """HC2 and HC3 divide by 1 - leverage: undefined when one observation fixes a coefficient.
+
+    The message names a fixed-effect group of one when that is the cause, and otherwise the
+    observation (its condition and groups, from the ``describe`` columns).
+    """
     if se_type not in ("HC2", "HC3"):
         return
-    for column in fixed_effects:
+    for column in fixed:
         sizes = kept[column].value_counts()
         singletons = sizes[sizes == 1]
         if len(singletons):
@@ -71,12 +77,6 @@ def _check_fixed_effect_singletons(kept: pd.DataFrame, fixed_effects: list[str],
                 f"({singletons.index[0]!r}); its leverage is 1, so se_type={se_type!r} is "
                 f"undefined. Use se_type='HC1' or 'classical', or merge the group."
             )
-
-
-def _check_leverage(design: pd.DataFrame, kept: pd.DataFrame, describe: list[str], se_type: str):
-    """HC2 and HC3 are undefined when one observation alone determines a coefficient."""
-    if se_type not in ("HC2", "HC3"):
-        return
     leverage = leverages(design.to_numpy())
     if leverage.max() >= LEVERAGE_ONE:
         row = kept.iloc[int(np.argmax(leverage))]
@@ -86,6 +86,19 @@ def _check_leverage(design: pd.DataFrame, kept: pd.DataFrame, describe: list[str
             f"(an arm, cell or group with one observation), so se_type={se_type!r} is "
             f"undefined. Use se_type='HC1' or 'classical', or merge the group."
         )
+
+
+def _arm_indicators(kept: pd.DataFrame, condition: str, reference: str) -> pd.DataFrame:
+    """A 0/1 column for every condition but ``reference``, in sorted order."""
+    check_labels_present(kept, condition, [reference], role="reference")
+    labels = kept[condition]
+    arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
+    if not arms:
+        raise ValueError(
+            f"column {condition!r} holds only the reference {reference!r}; "
+            f"at least one other condition is needed"
+        )
+    return pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, index=kept.index)
 
 
 def ols(
@@ -162,20 +175,12 @@ def ols(
     kept, exclusions = drop_missing(data, [outcome, *conditions, *fixed, *covs])
     if kept.empty:
         raise ValueError(f"no rows left after excluding missing values: {exclusions.note}")
-    _check_fixed_effect_singletons(kept, fixed, se_type)
 
     parts = [pd.DataFrame({INTERCEPT: 1.0}, index=kept.index)]
     arms: list = []
     if condition is not None:
-        check_labels_present(kept, condition, [reference], role="reference")
-        labels = kept[condition]
-        arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
-        if not arms:
-            raise ValueError(
-                f"column {condition!r} holds only the reference {reference!r}; "
-                f"at least one other condition is needed"
-            )
-        parts.append(pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, kept.index))
+        parts.append(_arm_indicators(kept, condition, reference))
+        arms = list(parts[1].columns)
         clashes = [a for a in arms if a in covs or a == INTERCEPT]
         if clashes:
             raise ValueError(
@@ -197,7 +202,7 @@ def ols(
     parts.extend(fixed_effect_dummies(kept[column], column) for column in fixed)
     design = pd.concat(parts, axis=1)
     check_full_rank(design.to_numpy(), list(design.columns))
-    _check_leverage(design, kept, [*conditions, *fixed], se_type)
+    _check_leverage(design, kept, [*conditions, *fixed], fixed, se_type)
 
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     shown = [INTERCEPT, *arms, *covs, *interactions]

@@ -25,7 +25,6 @@ from ._validation import (
 )
 from .estimation import (
     SE_TYPES,
-    _check_fixed_effect_singletons,
     _check_leverage,
     _check_se_type,
 )
@@ -120,7 +119,6 @@ def subgroup_effects(
     in_arms = data[data[condition].isin([treated, control])]
     kept, exclusions = drop_missing(in_arms, [outcome, moderator, *fixed])
     exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
-    _check_fixed_effect_singletons(kept, fixed, se_type)
     levels = sorted(kept[moderator].unique(), key=str)
     if len(levels) < 2:
         raise ValueError(f"moderator {moderator!r} must have at least two levels; got {levels}")
@@ -144,7 +142,7 @@ def subgroup_effects(
         axis=1,
     )
     check_full_rank(design.to_numpy(), list(design.columns))
-    _check_leverage(design, kept, [condition, moderator, *fixed], se_type)
+    _check_leverage(design, kept, [condition, moderator, *fixed], fixed, se_type)
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     effect_names = [f"effect[{term}]" for term in terms]
     vcov = fit.cov_params().loc[effect_names, effect_names]

@@ -20,9 +20,9 @@ from ._validation import (
     as_column_list,
     check_columns,
     check_dataframe,
-    check_labels_present,
     check_numeric,
 )
+from .estimation import _arm_indicators
 from .fast import check_full_rank, fixed_effect_dummies
 from .results import EstimationResult, drop_missing, tidy_table
 
@@ -94,20 +94,13 @@ def ordered_model(
     for column in [outcome, *covs]:
         check_numeric(data, column)
     kept, exclusions = drop_missing(data, [outcome, condition, *fixed, *covs])
-    check_labels_present(kept, condition, [reference], role="reference")
     categories = np.sort(kept[outcome].astype(float).unique())
     if len(categories) < 2:
         raise ValueError(
             f"outcome {outcome!r} must take at least two values to order; got {categories}"
         )
-    labels = kept[condition]
-    arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
-    if not arms:
-        raise ValueError(
-            f"column {condition!r} holds only the reference {reference!r}; "
-            f"at least one other condition is needed"
-        )
-    parts = [pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, index=kept.index)]
+    parts = [_arm_indicators(kept, condition, reference)]
+    arms = list(parts[0].columns)
     if covs:
         parts.append(kept[covs].astype(float))
     parts.extend(fixed_effect_dummies(kept[column], column) for column in fixed)
