@@ -91,6 +91,36 @@ def printed_interval(printed: str) -> tuple[float, float]:
     return float(Decimal(text) - half), float(Decimal(text) + half)
 
 
+def matches_printed(value: float, printed: str) -> bool:
+    """Whether ``value`` shows as ``printed`` when rounded to the printed digits.
+
+    The value must lie in :func:`printed_interval` of ``printed`` (ends included, to 1e-12);
+    a printed bound such as "<0.001" is matched by any value below it.
+
+    Parameters
+    ----------
+    value : float
+        A computed number.
+    printed : str
+        The number as printed.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> matches_printed(2.94004, "2.9400"), matches_printed(0.00002, "<0.001")
+    (True, True)
+    >>> matches_printed(14.7685, "14.769"), matches_printed(0.0285, "0.0284")
+    (True, False)
+    """
+    low, high = printed_interval(printed)
+    if printed.startswith("<"):
+        return value < high
+    return low - 1e-12 <= value <= high + 1e-12
+
+
 def ratio_interval(numerator: str | float, denominator: str | float) -> tuple[float, float]:
     """The smallest and largest ratio of two numbers known to their printed digits.
 

@@ -668,7 +668,8 @@ class ReplicatedTables:
         the rest, ``target`` lists the attainable values, the match is judged on them, and
         ``alternative_target`` is True.
         """
-        from .published import TABLE1, TABLES, matches_printed
+        from .checks import matches_printed
+        from .published import TABLE1, TABLES
 
         rows = []
         for label, _, printed in TABLE1:

@@ -104,32 +104,3 @@ def decimals(printed: str) -> int:
     """
     number = printed.lstrip("<")
     return len(number.split(".")[1]) if "." in number else 0
-
-
-def matches_printed(value: float, printed: str) -> bool:
-    """Whether ``value`` shows as ``printed`` when rounded to the printed digits.
-
-    A printed bound such as "<0.001" is matched by any value below it.
-
-    Parameters
-    ----------
-    value : float
-        A computed number.
-    printed : str
-        The number as printed.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> matches_printed(2.94004, "2.9400"), matches_printed(0.00002, "<0.001")
-    (True, True)
-    >>> matches_printed(14.7685, "14.769"), matches_printed(0.0285, "0.0284")
-    (True, False)
-    """
-    if printed.startswith("<"):
-        return value < float(printed[1:])
-    places = decimals(printed)
-    return abs(value - float(printed)) <= 0.5 * 10.0**-places + 1e-12

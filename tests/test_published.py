@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from consentlib.published import TABLE1, TABLES, decimals, matches_printed
+from consentlib.checks import matches_printed
+from consentlib.published import TABLE1, TABLES, decimals
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "paper" / "consent-to-contend.txt"
 
