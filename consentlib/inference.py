@@ -128,26 +128,9 @@ class RandomizationInferenceResult:
         -------
         matplotlib.axes.Axes
         """
-        import matplotlib.pyplot as plt
+        from .plotting import null_distribution
 
-        from .plotting import CONDITION_COLORS, use_book_style
-
-        use_book_style()
-        if ax is None:
-            _, ax = plt.subplots()
-        if isinstance(bins, str) and bins == "values":
-            bins = _one_bin_per_value(self.null_distribution)
-        ax.hist(self.null_distribution, bins=bins, color="#bbbbbb", edgecolor="white")
-        color = CONDITION_COLORS.get(self.term, "#0072b2")
-        ax.axvline(self.observed, color=color, linewidth=2, label="observed")
-        mirror = 2 * self.null_effect - self.observed
-        ax.axvline(mirror, color=color, linewidth=1, linestyle="--", label="as extreme")
-        kind = "exact" if self.exact else f"{self.reps:,} draws"
-        ax.set_xlabel(f"{self.statistic} statistic under the sharp null ({kind})")
-        ax.set_ylabel("assignments")
-        ax.set_title(f"{self.term}: observed {self.observed:.3f}, p = {self.p_value:.4f}")
-        ax.legend()
-        return ax
+        return null_distribution(self, bins=bins, ax=ax)
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(repr(self))}</p>" + self.table.to_html(border=0)
@@ -160,19 +143,6 @@ class RandomizationInferenceResult:
             f"({kind} {self.reps:,} assignments; sharp null of effect {self.null_effect}). "
             f"{self.exclusions.note}"
         )
-
-
-def _one_bin_per_value(values: np.ndarray) -> np.ndarray:
-    """Bin edges halfway between the distinct values (to 1e-9), so each value has its own bar."""
-    distinct = np.unique(np.round(values, 9))
-    if len(distinct) == 1:
-        return np.array([distinct[0] - 0.5, distinct[0] + 0.5])
-    middles = (distinct[1:] + distinct[:-1]) / 2
-    first, last = (
-        distinct[0] - (middles[0] - distinct[0]),
-        distinct[-1] + (distinct[-1] - middles[-1]),
-    )
-    return np.concatenate([[first], middles, [last]])
 
 
 def _statistic_function(

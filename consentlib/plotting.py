@@ -1179,3 +1179,66 @@ def power_curves(
     ax.set_ylabel("power")
     ax.legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(results), 3))
     return ax
+
+
+def _one_bin_per_value(values: np.ndarray) -> np.ndarray:
+    """Bin edges halfway between the distinct values (to 1e-9), so each value has its own bar."""
+    distinct = np.unique(np.round(values, 9))
+    if len(distinct) == 1:
+        return np.array([distinct[0] - 0.5, distinct[0] + 0.5])
+    middles = (distinct[1:] + distinct[:-1]) / 2
+    first, last = (
+        distinct[0] - (middles[0] - distinct[0]),
+        distinct[-1] + (distinct[-1] - middles[-1]),
+    )
+    return np.concatenate([[first], middles, [last]])
+
+
+def null_distribution(
+    result, *, bins: int | str | Sequence[float] = "auto", ax: Axes | None = None
+):
+    """Histogram of a randomization test's null distribution, with the observed statistic.
+
+    Parameters
+    ----------
+    result : RandomizationInferenceResult
+        From :func:`consentlib.inference.randomization_inference`.
+    bins : int, sequence or str
+        Passed to matplotlib's ``hist``, or "values" for one bar per value the statistic takes.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The observed statistic is a solid line, its mirror image about the null effect (the
+        other end of "at least as extreme") a dashed one.
+
+    Examples
+    --------
+    >>> from consentlib.inference import randomization_inference
+    >>> frame = pd.DataFrame({"y": [15, 15, 20, 20, 10, 15, 30],
+    ...                       "arm": ["t", "c", "c", "c", "c", "c", "t"]})
+    >>> ax = null_distribution(randomization_inference(frame, "y", "arm", "t", "c"),
+    ...                        bins="values")
+    >>> len(ax.lines)
+    2
+    >>> plt.close(ax.figure)
+    """
+    use_book_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    values = result.null_distribution
+    if isinstance(bins, str) and bins == "values":
+        bins = _one_bin_per_value(values)
+    ax.hist(values, bins=bins, color="#bbbbbb", edgecolor="white")
+    color = CONDITION_COLORS.get(result.term, PALETTE[0])
+    ax.axvline(result.observed, color=color, linewidth=2, label="observed")
+    mirror = 2 * result.null_effect - result.observed
+    ax.axvline(mirror, color=color, linewidth=1, linestyle="--", label="as extreme")
+    kind = "exact" if result.exact else f"{result.reps:,} draws"
+    ax.set_xlabel(f"{result.statistic} statistic under the sharp null ({kind})")
+    ax.set_ylabel("assignments")
+    ax.set_title(f"{result.term}: observed {result.observed:.3f}, p = {result.p_value:.4f}")
+    ax.legend()
+    return ax

@@ -155,30 +155,15 @@ class PowerResult:
     n: int
 
     def plot(self, ax=None, *, target: float | None = 0.8):
-        """The power curve: power against the effect on the outcome's scale.
+        """The power curve (:func:`consentlib.plotting.power_curves` with one curve).
 
         Returns
         -------
         matplotlib.axes.Axes
         """
-        import matplotlib.pyplot as plt
+        from .plotting import power_curves
 
-        from .plotting import PALETTE, use_book_style
-
-        use_book_style()
-        if ax is None:
-            _, ax = plt.subplots()
-        table = self.table
-        ax.errorbar(
-            table["effect"], table["power"], yerr=1.96 * table["power_mc_se"],
-            marker="o", color=PALETTE[0], capsize=3,
-        )  # fmt: skip
-        if target is not None:
-            ax.axhline(target, color="#999999", linestyle="--", linewidth=1)
-        ax.axhline(self.alpha, color="#999999", linestyle=":", linewidth=1)
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("average effect on the response scale")
-        ax.set_ylabel(f"power (alpha = {self.alpha})")
+        ax = power_curves({f"n = {self.n}": self}, target=target, ax=ax)
         ax.set_title(f"{self.sims:,} simulated experiments of {self.n} units per point")
         return ax
 

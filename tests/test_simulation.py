@@ -109,3 +109,13 @@ def test_latent_shift_for_effect_inverts_the_response_scale_effect():
         assert response_scale_effect(shift, SHARES) == pytest.approx(effect, abs=1e-9)
     with pytest.raises(ValueError, match="strictly between -4 and 4"):
         latent_shift_for_effect(4.0, SHARES)
+
+
+def test_power_result_plots_its_curve():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = simulate_power(two_arm(), "treatment", "control", shift=[0.0, 0.5], sims=50, seed=1)
+    ax = result.plot()
+    assert [c.get_label() for c in ax.containers] == ["n = 120"]
+    assert "50 simulated experiments of 120 units" in ax.get_title()
