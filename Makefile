@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: book test unit doctest notebooks lint book-strict site-check lab benchmark clean
+.PHONY: browser book test unit doctest notebooks lint book-strict site-check lab benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,18 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The site is at $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict site-check
+
+# The browser tests drive Debian's Chromium. Install it when missing (CI runs as root);
+# without root the tests that need it fail and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (the browser tests need it)"; \
+	  fi; }
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
