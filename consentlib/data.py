@@ -28,7 +28,7 @@ CASE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "official_involvement": (
         "tolerance and participation",
         "involvement found by investigation",
-        "officials opposed openly",
+        "officials opposed",
         "retired officials opposed",
         "not documented",
     ),
@@ -86,7 +86,7 @@ def cases() -> pd.DataFrame:
             Whether attacks on people, buildings or property were reported.
         ``official_involvement`` (category)
             What is known of local officials' part: ``"tolerance and participation"``,
-            ``"involvement found by investigation"``, ``"officials opposed openly"``,
+            ``"involvement found by investigation"``, ``"officials opposed"``,
             ``"retired officials opposed"`` or ``"not documented"``.
         ``demand_met`` (boolean)
             Whether the locality got what it asked for; ``<NA>`` where not recorded.
@@ -160,9 +160,13 @@ def replication_data() -> pd.DataFrame:
     - Tables 2 to 4: each an OLS regression of ``support`` on the indicator of one arm plus
       enumerator fixed effects (base ``"E1"``, the first in sorted order), fitted to the
       answered respondents of two arms, with classical standard errors. Every estimate,
-      standard error, t value and p-value is reached, except two intercepts that no dataset
-      can reach together with the rest: Table 2's comes out at 2.9400 (printed 2.9403) and
-      Table 4's at 3.4642 (printed 3.4643). ``consentlib.calibration`` explains why.
+      standard error, t value and p-value is reached except two intercepts. Table 2's
+      printed 2.9403 cannot be reached together with the other printed numbers; the data give
+      2.9400. Table 4's printed 3.4643 can be reached only at the very edge of its rounding
+      window (an intercept of exactly 3.46425 with a coefficient of exactly 0.43375); the data
+      give 3.4642. Both statements assume classical standard errors, ``"E1"`` as the base,
+      base-enumerator cells shared by the three tables, and at most 368 respondents;
+      ``consentlib.calibration`` explains why.
     - The sample sizes: 368 respondents, of whom 346 answered (112 control, 113 treatment,
       121 placebo), and eight enumerators.
 

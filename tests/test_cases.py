@@ -177,6 +177,29 @@ def test_daye_is_the_violent_case_that_was_sanctioned(data):
     assert daye["official_involvement"] == "involvement found by investigation"
 
 
+def test_huangyan_delegates_resisted_without_organizing_a_mobilization(data):
+    # Ma 2019, section 4a: Huangyan's officials opposed the conversion; most people's congress
+    # delegates were entrepreneurs, who refused to perform their duties once it was forced
+    # through. Nobody is reported to have organized a crowd, so no business role.
+    huangyan = data.set_index("case_id").loc["huangyan-1994"]
+    assert huangyan["mode"] == "elite resistance"
+    assert not huangyan["business_role"]
+    assert huangyan["official_involvement"] == "officials opposed"
+    assert "refused to perform their duties" in huangyan["notes"]
+
+
+def test_business_role_is_recorded_in_three_of_six_cases(data):
+    # County C (business association), Daye (mine owners) and Jingzhou (business association)
+    # per Ma 2019, sections 3c and 4b; Longnan, Huangyan and Shaoxing report none.
+    known = data.dropna(subset=["business_role"])
+    assert len(known) == 6
+    assert sorted(known.loc[known["business_role"].astype(bool), "case_id"]) == [
+        "county-c",
+        "daye-2005",
+        "jingzhou-2015",
+    ]
+
+
 def test_the_articles_other_cases_carry_its_years(data):
     # Ma 2019, section 4a-b: Daye 2005, Longnan 2008, Huangyan 1994, Shaoxing 2013,
     # Jingzhou 2015, and Linshui (named in 4c) among the railway station movements.
