@@ -102,10 +102,11 @@ def cases() -> pd.DataFrame:
             Where the row's facts come from: ``"article"``, ``"article and other sources"``
             or ``"other sources"``.
         ``source_keys`` (str)
-            Citation keys of the book's bibliography, separated by ``";"`` (empty if none).
+            Citation keys of the book's bibliography, separated by ``";"`` (empty if none): the
+            article and every press report or other source the row draws on.
         ``other_sources`` (str)
-            Press reports and other sources without a bibliography entry, separated by ``";"``
-            (empty if none).
+            The same non-article sources named in words, as a reader would look them up,
+            separated by ``";"`` (empty if none).
 
     Examples
     --------

@@ -227,6 +227,14 @@ def test_rows_drawing_on_other_sources_name_them(data):
     assert (needs_other == has_other).all()
 
 
+def test_rows_drawing_on_other_sources_cite_them_by_key(data):
+    # Every outside source the book relies on has a bibliography entry, the press included.
+    needs_other = data["facts_from"] != "article"
+    other_keys = data["source_keys"].map(lambda cell: set(_split(cell)) - {"ma2019consent"})
+    assert other_keys[needs_other].map(bool).all()
+    assert not other_keys[~needs_other].map(bool).any()
+
+
 def test_every_row_names_at_least_one_source(data):
     named = data["source_keys"].str.strip() + data["other_sources"].str.strip()
     assert (named != "").all()
