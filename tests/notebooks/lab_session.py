@@ -256,6 +256,31 @@ def names_a_solution_computes(markdown: str) -> set[str]:
     return names
 
 
+#: The tallest screenshot taken in one piece; a longer notebook is saved in parts.
+SHOT_HEIGHT = 12_000
+
+SCROLL_TO = (
+    "(top) => { const panel = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');"
+    " panel.scrollTop = top; return panel.scrollHeight; }"
+)
+
+
+def shoot(page, screenshot: Path) -> None:
+    """Save the whole open notebook: ``name.png``, or ``name-1.png``, ``name-2.png``... if long."""
+    height = page.evaluate(SCROLL_TO, 0)
+    tall = min(height + 200, SHOT_HEIGHT)
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": tall})
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    for old in screenshot.parent.glob(f"{screenshot.stem}*.png"):
+        old.unlink()
+    parts = range(0, height, tall - 200)
+    for number, top in enumerate(parts, start=1):
+        page.evaluate(SCROLL_TO, top)
+        page.wait_for_timeout(300)
+        part = screenshot.with_stem(f"{screenshot.stem}-{number}")
+        page.screenshot(path=str(screenshot if len(parts) == 1 else part))
+
+
 def render(page, lab: Lab, notebook: Path, screenshot: Path, timeout_ms: int = 120_000) -> Rendered:
     """Open ``notebook`` in JupyterLab, run all cells, and return what a reader sees."""
     page.set_viewport_size({"width": 1100, "height": 900})
@@ -272,18 +297,7 @@ def render(page, lab: Lab, notebook: Path, screenshot: Path, timeout_ms: int = 1
     # Let jupyterlab-myst re-render the Markdown cells whose inline expressions now have values.
     page.wait_for_timeout(1500)
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-    height = page.evaluate(
-        "() => document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollHeight"
-    )
-    width = page.viewport_size["width"]
-    page.set_viewport_size({"width": width, "height": min(height + 200, 16000)})
-    page.evaluate(
-        "() => { document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')"
-        ".scrollTop = 0; }"
-    )
-    page.wait_for_timeout(500)
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot))
+    shoot(page, screenshot)
     seen = page.evaluate(READ)
     failed = [
         f"{name}: {result}"
