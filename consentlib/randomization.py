@@ -54,7 +54,6 @@ from numpy.typing import ArrayLike
 from scipy import sparse, stats
 
 from consentlib._validation import (
-    DEFAULT_CONDITIONS,
     as_generator,
     check_conditions,
     check_numeric,
@@ -63,7 +62,7 @@ from consentlib._validation import (
 )
 
 __all__ = [
-    "DEFAULT_CONDITIONS",
+    "TWO_ARMS",
     "Design",
     "RerandomizationResult",
     "block_ra",
@@ -73,6 +72,9 @@ __all__ = [
 ]
 
 SeedLike = int | np.random.Generator | None
+
+#: The conditions when none are given: two arms, as in randomizr.
+TWO_ARMS: tuple[str, ...] = ("control", "treatment")
 
 # Tolerance for the floating-point arithmetic of expected counts n_b * p.
 _TOL = 1e-9
@@ -729,7 +731,7 @@ class Design:
     def complete(
         cls,
         n: int,
-        conditions: Sequence[str] = DEFAULT_CONDITIONS,
+        conditions: Sequence[str] = TWO_ARMS,
         *,
         m_each: ArrayLike | None = None,
         prob_each: ArrayLike | None = None,
@@ -741,7 +743,7 @@ class Design:
         n : int
             Number of units.
         conditions : sequence of str
-            Condition labels, at least two.
+            Condition labels, at least two; by default ``("control", "treatment")``.
         m_each : sequence of int, optional
             Exact number of units for each condition; must sum to ``n``.
         prob_each : sequence of float, optional
@@ -756,8 +758,8 @@ class Design:
 
         Examples
         --------
-        >>> Design.complete(10).n_assignments  # 3 x 10!/(4! 3! 3!)
-        12600
+        >>> Design.complete(10).n_assignments  # 10!/(5! 5!)
+        252
         >>> Design.complete(5, ("control", "treatment"), m_each=[3, 2]).probabilities.iloc[0]
         control      0.6
         treatment    0.4
@@ -774,7 +776,7 @@ class Design:
     def blocked(
         cls,
         blocks: ArrayLike,
-        conditions: Sequence[str] = DEFAULT_CONDITIONS,
+        conditions: Sequence[str] = TWO_ARMS,
         *,
         m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
@@ -786,7 +788,7 @@ class Design:
         blocks : array-like
             Each unit's block label (for example the enumerator who interviewed it).
         conditions : sequence of str
-            Condition labels, at least two.
+            Condition labels, at least two; by default ``("control", "treatment")``.
         m_each : array-like, mapping or DataFrame, optional
             Counts per condition. A single vector applies to every block (each block must then
             have ``sum(m_each)`` units); per-block counts are a mapping ``{block: counts}``, a
@@ -885,7 +887,7 @@ class Design:
     def rerandomized(
         cls,
         covariates: pd.DataFrame | ArrayLike,
-        conditions: Sequence[str] = DEFAULT_CONDITIONS,
+        conditions: Sequence[str] = TWO_ARMS,
         *,
         blocks: ArrayLike | None = None,
         m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
@@ -926,7 +928,7 @@ class Design:
             One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing
             values.
         conditions : sequence of str
-            Condition labels, at least two.
+            Condition labels, at least two; by default ``("control", "treatment")``.
         blocks : array-like, optional
             Each unit's block label; the base design is then blocked.
         m_each, prob_each : optional
@@ -1179,8 +1181,8 @@ class Design:
             kept_criteria.append(criteria[accepted])
             got += accepted.size
             if got == reps:
-                n_draws = drawn + int(accepted[-1]) + 1
-                return np.concatenate(kept_codes), np.concatenate(kept_criteria), n_draws
+                used = drawn + int(accepted[-1]) + 1
+                return np.concatenate(kept_codes), np.concatenate(kept_criteria), used
             drawn += batch
             if drawn >= budget or (got == 0 and drawn >= balance.max_draws):
                 raise ValueError(
@@ -1335,7 +1337,7 @@ class RerandomizationResult:
         Its balance criterion M.
     threshold : float
         The largest accepted M.
-    n_draws : int
+    reps : int
         How many base assignments were drawn, the accepted one included.
     design : Design
         The rerandomized design, from which randomization inference draws.
@@ -1344,7 +1346,7 @@ class RerandomizationResult:
     assignment: np.ndarray
     criterion: float
     threshold: float
-    n_draws: int
+    reps: int
     design: Design
 
     def __repr__(self) -> str:
@@ -1352,7 +1354,7 @@ class RerandomizationResult:
         shares = ", ".join(f"{c}: {int(v)}" for c, v in counts.fillna(0).items())
         return (
             f"RerandomizationResult(criterion={self.criterion:.4g} <= threshold="
-            f"{self.threshold:.4g}, accepted on draw {self.n_draws:,}; {shares})"
+            f"{self.threshold:.4g}, accepted on draw {self.reps:,}; {shares})"
         )
 
 
@@ -1363,7 +1365,7 @@ class RerandomizationResult:
 
 def complete_ra(
     n: int,
-    conditions: Sequence[str] = DEFAULT_CONDITIONS,
+    conditions: Sequence[str] = TWO_ARMS,
     *,
     m_each: ArrayLike | None = None,
     prob_each: ArrayLike | None = None,
@@ -1376,7 +1378,7 @@ def complete_ra(
     n : int
         Number of units.
     conditions : sequence of str
-        Condition labels; by default control, treatment and placebo.
+        Condition labels; by default ``("control", "treatment")``, as in randomizr.
     m_each : sequence of int, optional
         Exact number of units per condition, summing to ``n``.
     prob_each : sequence of float, optional
@@ -1393,9 +1395,9 @@ def complete_ra(
 
     Examples
     --------
-    >>> z = complete_ra(9, seed=42)
+    >>> z = complete_ra(10, seed=42)
     >>> sorted((str(c), int((z == c).sum())) for c in set(z))
-    [('control', 3), ('placebo', 3), ('treatment', 3)]
+    [('control', 5), ('treatment', 5)]
     >>> complete_ra(4, ("control", "treatment"), m_each=[1, 3], seed=1).tolist().count("treatment")
     3
 
@@ -1408,7 +1410,7 @@ def complete_ra(
 
 def block_ra(
     blocks: ArrayLike,
-    conditions: Sequence[str] = DEFAULT_CONDITIONS,
+    conditions: Sequence[str] = TWO_ARMS,
     *,
     m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
@@ -1421,7 +1423,7 @@ def block_ra(
     blocks : array-like
         Each unit's block label, for example the enumerator who interviewed the respondent.
     conditions : sequence of str
-        Condition labels; by default control, treatment and placebo.
+        Condition labels; by default ``("control", "treatment")``, as in randomizr.
     m_each : array-like, mapping or DataFrame, optional
         Counts per condition: one vector for every block, or per-block rows
         (``{block: counts}``, a DataFrame indexed by block, or a 2-D array in sorted block
@@ -1454,7 +1456,7 @@ def block_ra(
 
 def rerandomize(
     covariates: pd.DataFrame | ArrayLike,
-    conditions: Sequence[str] = DEFAULT_CONDITIONS,
+    conditions: Sequence[str] = TWO_ARMS,
     *,
     blocks: ArrayLike | None = None,
     m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
@@ -1477,7 +1479,7 @@ def rerandomize(
     covariates : DataFrame or array-like
         One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing values.
     conditions : sequence of str
-        Condition labels; by default control, treatment and placebo.
+        Condition labels; by default ``("control", "treatment")``, as in randomizr.
     blocks : array-like, optional
         Each unit's block label.
     m_each, prob_each : optional
@@ -1501,7 +1503,7 @@ def rerandomize(
     >>> x = np.random.default_rng(0).normal(size=(30, 3))
     >>> result = rerandomize(x, acceptance_prob=0.05, seed=1)
     >>> result.criterion <= result.threshold, result.design.criterion_df
-    (True, 6)
+    (True, 3)
 
     References
     ----------
@@ -1517,11 +1519,11 @@ def rerandomize(
         acceptance_prob=acceptance_prob,
         max_draws=max_draws,
     )
-    codes, criteria, n_draws = design._draw_accepted(1, as_generator(seed))
+    codes, criteria, reps = design._draw_accepted(1, as_generator(seed))
     return RerandomizationResult(
         assignment=_labels_array(design.conditions)[codes[0]],
         criterion=float(criteria[0]),
         threshold=float(design.threshold),
-        n_draws=n_draws,
+        reps=reps,
         design=design,
     )

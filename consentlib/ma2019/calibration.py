@@ -54,10 +54,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from consentlib import published
 from consentlib._validation import DEFAULT_CONDITIONS, as_generator
-from consentlib.checks import printed_interval
-from consentlib.data import _replication_frame
+from consentlib.data import replication_frame
+from consentlib.ma2019 import published
+from consentlib.ma2019.checks import matches_printed, printed_interval
 
 #: The seed that generates the shipped file ``consentlib/datasets/replication.csv``.
 DEFAULT_SEED: int = 20161201
@@ -149,7 +149,7 @@ def _contrast(table: published.PublishedTable) -> _Contrast:
     )
 
 
-# The targets: Tables 1-4 as printed (consentlib.published), except that the intercepts of
+# The targets: Tables 1-4 as printed (consentlib.ma2019.published), except that the intercepts of
 # Tables 2 and 4 are held to the values that can be reached (see the module docstring).
 _CONTRASTS: tuple[_Contrast, ...] = tuple(_contrast(table) for table in published.TABLES)
 _P_BELOW = 0.001  # the article's "<0.001"
@@ -298,7 +298,7 @@ def calibration_misses(data: pd.DataFrame) -> list[str]:
     problems = []
     for column, printed in _TABLE1.items():
         mean = float(data[column].mean())
-        if not _rounds_to(mean, printed):
+        if not matches_printed(mean, printed.text):
             problems.append(f"Table 1 {column}: mean {mean:.6f} does not round to {printed.value}")
     for contrast in _CONTRASTS:
         reference, indicated = _ARMS[contrast.reference], _ARMS[contrast.indicated]
@@ -336,7 +336,7 @@ def calibration_misses(data: pd.DataFrame) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Regenerate the shipped CSV file from the command line.
 
-    Run as ``python -m consentlib.calibration [--output PATH] [--seed SEED]``.
+    Run as ``python -m consentlib.ma2019.calibration [--output PATH] [--seed SEED]``.
 
     Parameters
     ----------
@@ -353,11 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):
     ...     main(["--help"])
-    >>> out.getvalue().splitlines()[0]
-    'usage: python -m consentlib.calibration [-h] [--output OUTPUT] [--seed SEED]'
+    >>> " ".join(out.getvalue().split()[:9])
+    'usage: python -m consentlib.ma2019.calibration [-h] [--output OUTPUT] [--seed SEED]'
     """
     parser = argparse.ArgumentParser(
-        prog="python -m consentlib.calibration",
+        prog="python -m consentlib.ma2019.calibration",
         description="Regenerate the synthetic replication data calibrated to Tables 1-4.",
     )
     parser.add_argument("--output", type=Path, default=None, help="where to write the CSV")
@@ -472,9 +472,7 @@ def _coefficient_window(contrast: _Contrast, base_sum: int) -> tuple[float, floa
     return low + _MARGIN * width, high - _MARGIN * width
 
 
-def _search_design(
-    rng: np.random.Generator, n_draws: int = 400_000, n_batches: int = 3
-) -> np.ndarray:
+def _search_design(rng: np.random.Generator, reps: int = 400_000, n_batches: int = 3) -> np.ndarray:
     """Draw analyzed cell counts (8 enumerators x 3 arms) with roomy residual windows.
 
     Each draw fixes the base enumerator's row and the arm totals; it keeps the draw whose
@@ -485,10 +483,10 @@ def _search_design(
     best_score, best = 0.0, None
     n_free = len(ENUMERATORS) - 1
     for _ in range(n_batches):
-        counts = np.empty((n_draws, len(ENUMERATORS), len(_ARMS)), dtype=np.int64)
+        counts = np.empty((reps, len(ENUMERATORS), len(_ARMS)), dtype=np.int64)
         counts[:, 0] = _BASE_COUNTS
-        class_size = rng.integers(13, 18, size=(n_draws, n_free - 1, 1))
-        counts[:, 1:-1] = class_size + rng.integers(-2, 3, size=(n_draws, n_free - 1, 3))
+        class_size = rng.integers(13, 18, size=(reps, n_free - 1, 1))
+        counts[:, 1:-1] = class_size + rng.integers(-2, 3, size=(reps, n_free - 1, 3))
         counts[:, -1] = _ARM_TOTALS - counts[:, :-1].sum(axis=1)
         last = counts[:, -1]
         keep = (last.min(axis=1) >= 10) & (last.max(axis=1) <= 20)
@@ -844,12 +842,7 @@ def _assemble(
     )
     frame = frame.iloc[order].reset_index(drop=True)
     frame.insert(0, "respondent_id", np.arange(1, len(frame) + 1))
-    return _replication_frame(frame)
-
-
-def _rounds_to(value: float, printed: _Printed) -> bool:
-    low, high = printed.window
-    return low <= value < high
+    return replication_frame(frame)
 
 
 def _packaged_path() -> Path:

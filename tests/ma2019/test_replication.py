@@ -13,8 +13,8 @@ from reference_values import ATTAINABLE, PRINTED
 
 from consentlib import cli
 from consentlib.data import replication_data
-from consentlib.estimation import replicate_tables
-from consentlib.published import TABLE1, TABLES
+from consentlib.ma2019.published import TABLE1, TABLES
+from consentlib.ma2019.replication import replicate_tables
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def tables(data):
 
 
 def test_published_module_agrees_with_the_independent_transcription():
-    # consentlib.published and tests/reference_values.py were typed separately from the article.
+    # consentlib.ma2019.published and tests/reference_values.py were typed separately.
     for _, column, printed in TABLE1:
         assert PRINTED["table1"][column] == printed
     for spec in TABLES:

@@ -1,4 +1,4 @@
-"""The Results chapter's figures: response distributions by arm and coefficient plots."""
+"""The core figures: response distributions by arm and coefficient plots."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
-from scipy import stats
 
 from consentlib.data import replication_data
-from consentlib.estimation import contrast, ols, replicate_tables
+from consentlib.inference import randomization_inference
 from consentlib.plotting import (
     CONDITION_COLORS,
+    PALETTE,
     coefficient_plot,
-    contrast_comparison,
+    null_distribution,
     response_distribution,
 )
 
@@ -32,11 +32,6 @@ def _close_figures():
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return replication_data()
-
-
-@pytest.fixture(scope="module")
-def fits(data) -> dict:
-    return replicate_tables(data).fits
 
 
 @pytest.fixture
@@ -160,45 +155,16 @@ def test_coefficient_plot_rejects_an_empty_mapping():
         coefficient_plot({})
 
 
-# ----------------------------------------------------------------------------------------------
-# contrast_comparison
+def test_the_book_style_file_cycles_through_the_palette_and_draws_no_top_spine():
+    with plt.style.context("consentlib.book"):
+        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        assert [to_hex(c) for c in colors] == list(PALETTE)
+        assert plt.rcParams["axes.spines.top"] is False
 
 
-def test_contrast_comparison_draws_the_printed_estimates(fits):
-    ax = contrast_comparison(fits)
-    x, _ = _points(ax.containers[0])
-    # Reference: Ma (2019), Tables 2, 3 and 4, the printed coefficients.
-    np.testing.assert_allclose(x, [0.7628, 0.3223, 0.4338])
-
-
-def test_contrast_comparison_builds_published_intervals_from_printed_errors(fits):
-    ax = contrast_comparison(fits)
-    half_widths = np.diff(_intervals(ax.containers[0]), axis=1).ravel() / 2
-    # Reference: Ma (2019), Tables 2-4, the printed standard errors; the t quantile is scipy's,
-    # on the residual degrees of freedom of each reproduced fit.
-    df = [fits[n].table["df"].iloc[0] for n in (2, 3, 4)]
-    expected = stats.t.ppf(0.975, df) * np.array([0.13271, 0.1461, 0.1284])
-    np.testing.assert_allclose(half_widths, expected)
-
-
-def test_contrast_comparison_draws_the_reproduced_estimates(fits):
-    ax = contrast_comparison(fits)
-    x, _ = _points(ax.containers[1])
-    terms = {2: "treatment", 3: "placebo", 4: "treatment"}
-    expected = [fits[n].table.loc[term, "estimate"] for n, term in terms.items()]
-    np.testing.assert_allclose(x, expected)
-
-
-def test_contrast_comparison_adds_extra_sources_on_the_matching_rows(data, fits):
-    single = ols(data, "support", "condition", fixed_effects="enumerator", se_type="classical")
-    pooled = contrast(single, "treatment - placebo").table
-    ax = contrast_comparison(fits, extra={"three arms": pooled})
-    assert [c.get_label() for c in ax.containers] == ["published", "reproduced", "three arms"]
-    x, y = _points(ax.containers[2])
-    np.testing.assert_allclose(x, pooled["estimate"])
-    assert round(y[0]) == 2  # the treatment-placebo row, Table 4's
-
-
-def test_contrast_comparison_rejects_fits_without_a_table(fits):
-    with pytest.raises(ValueError, match="table number 3"):
-        contrast_comparison({2: fits[2], 4: fits[4]})
+def test_figures_leave_the_global_settings_alone():
+    # null_distribution used to switch on the book's style for every later figure.
+    frame = pd.DataFrame({"y": [15, 15, 20, 20, 10, 15, 30], "arm": list("tccccct")})
+    before = dict(plt.rcParams)
+    null_distribution(randomization_inference(frame, "y", "arm", "t", "c"))
+    assert dict(plt.rcParams) == before
