@@ -24,6 +24,18 @@ from consentlib._validation import (
     check_positive_int,
 )
 
+__all__ = [
+    "CONDITION_COLORS",
+    "PALETTE",
+    "coefficient_plot",
+    "criterion_histogram",
+    "curves_by_group",
+    "null_distribution",
+    "p_value_function",
+    "power_curves",
+    "response_distribution",
+]
+
 #: One colour per experimental condition, used by every figure in the book.
 CONDITION_COLORS: dict[str, str] = {
     "control": "#4d4d4d",

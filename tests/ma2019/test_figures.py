@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from errorbars import intervals, points
 from matplotlib.colors import to_hex
 from scipy import stats
 
@@ -138,18 +139,6 @@ def test_cases_grid_names_a_missing_attribute(grid_data):
         cases_grid(grid_data, ["sanctions"])
 
 
-def _points(container) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y of an error-bar container's markers."""
-    line = container.lines[0]
-    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
-
-
-def _intervals(container) -> np.ndarray:
-    """The (low, high) ends of an error-bar container's horizontal bars."""
-    segments = container.lines[2][0].get_segments()
-    return np.array([[segment[0][0], segment[1][0]] for segment in segments])
-
-
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return replication_data()
@@ -166,14 +155,14 @@ def fits(data) -> dict:
 
 def test_contrast_comparison_draws_the_printed_estimates(fits):
     ax = contrast_comparison(fits)
-    x, _ = _points(ax.containers[0])
+    x, _ = points(ax.containers[0])
     # Reference: Ma (2019), Tables 2, 3 and 4, the printed coefficients.
     np.testing.assert_allclose(x, [0.7628, 0.3223, 0.4338])
 
 
 def test_contrast_comparison_builds_published_intervals_from_printed_errors(fits):
     ax = contrast_comparison(fits)
-    half_widths = np.diff(_intervals(ax.containers[0]), axis=1).ravel() / 2
+    half_widths = np.diff(intervals(ax.containers[0]), axis=1).ravel() / 2
     # Reference: Ma (2019), Tables 2-4, the printed standard errors; the t quantile is scipy's,
     # on the residual degrees of freedom of each reproduced fit.
     df = [fits[n].table["df"].iloc[0] for n in (2, 3, 4)]
@@ -183,7 +172,7 @@ def test_contrast_comparison_builds_published_intervals_from_printed_errors(fits
 
 def test_contrast_comparison_draws_the_reproduced_estimates(fits):
     ax = contrast_comparison(fits)
-    x, _ = _points(ax.containers[1])
+    x, _ = points(ax.containers[1])
     terms = {2: "treatment", 3: "placebo", 4: "treatment"}
     expected = [fits[n].table.loc[term, "estimate"] for n, term in terms.items()]
     np.testing.assert_allclose(x, expected)
@@ -194,7 +183,7 @@ def test_contrast_comparison_adds_extra_sources_on_the_matching_rows(data, fits)
     pooled = contrast(single, "treatment - placebo").table
     ax = contrast_comparison(fits, extra={"three arms": pooled})
     assert [c.get_label() for c in ax.containers] == ["published", "reproduced", "three arms"]
-    x, y = _points(ax.containers[2])
+    x, y = points(ax.containers[2])
     np.testing.assert_allclose(x, pooled["estimate"])
     assert round(y[0]) == 2  # the treatment-placebo row, Table 4's
 

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from errorbars import intervals, points
 from matplotlib.colors import to_hex
 
 from consentlib.data import replication_data
@@ -48,18 +49,6 @@ def two_sources() -> dict[str, pd.DataFrame]:
 
 def _heights(ax) -> dict[str, list[float]]:
     return {bars.get_label(): [float(b.get_height()) for b in bars] for bars in ax.containers}
-
-
-def _points(container) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y of an error-bar container's markers."""
-    line = container.lines[0]
-    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
-
-
-def _intervals(container) -> np.ndarray:
-    """The (low, high) ends of an error-bar container's horizontal bars."""
-    segments = container.lines[2][0].get_segments()
-    return np.array([[segment[0][0], segment[1][0]] for segment in segments])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -122,14 +111,14 @@ def test_coefficient_plot_draws_one_labelled_container_per_source(two_sources):
 
 def test_coefficient_plot_draws_the_given_estimates_and_intervals(two_sources):
     ax = coefficient_plot(two_sources)
-    x, _ = _points(ax.containers[0])
+    x, _ = points(ax.containers[0])
     np.testing.assert_allclose(x, [0.8, 0.3])
-    np.testing.assert_allclose(_intervals(ax.containers[0]), [[0.5, 1.1], [0.0, 0.6]])
+    np.testing.assert_allclose(intervals(ax.containers[0]), [[0.5, 1.1], [0.0, 0.6]])
 
 
 def test_coefficient_plot_skips_a_term_a_source_lacks(two_sources):
     ax = coefficient_plot(two_sources)
-    _, y = _points(ax.containers[1])
+    _, y = points(ax.containers[1])
     assert len(y) == 1 and round(y[0]) == 0  # only "treatment", on the first row
 
 
