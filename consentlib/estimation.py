@@ -411,7 +411,10 @@ def contrast(result: EstimationResult, expression: str | Mapping[str, float]) ->
     if not isinstance(expression, Mapping) and (
         not isinstance(expression, str) or not expression.strip()
     ):
-        raise ValueError(f"expression must be a non-empty string or a mapping; got {expression!r}")
+        wrong_type = not isinstance(expression, (str, Mapping))
+        raise (TypeError if wrong_type else ValueError)(
+            f"expression must be a non-empty string or a mapping; got {expression!r}"
+        )
     weights = _parse_combination(expression, result.vcov.index)
     estimates = result.table.loc[weights.index, "estimate"].to_numpy()
     c = weights.to_numpy()

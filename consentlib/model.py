@@ -327,7 +327,7 @@ def superior_utility(
 def _check_cdf(cdf: Callable[[np.ndarray], ArrayLike], x: np.ndarray) -> NDArray[np.float64]:
     """Evaluate ``cdf`` at ``x`` and check that it behaves like a distribution function."""
     if not callable(cdf):
-        raise ValueError(f"cdf must be a callable distribution function; got {cdf!r}")
+        raise TypeError(f"cdf must be a callable distribution function; got {cdf!r}")
     values = np.asarray(cdf(x), dtype=float)
     if values.shape != np.shape(x):
         values = np.broadcast_to(values, np.shape(x))
@@ -566,7 +566,7 @@ class ConsentModel:
 
 def _check_model(params: object) -> ConsentModel:
     if not isinstance(params, ConsentModel):
-        raise ValueError(f"params must be a ConsentModel; got {type(params).__name__}")
+        raise TypeError(f"params must be a ConsentModel; got {type(params).__name__}")
     return params
 
 

@@ -246,7 +246,7 @@ def coefficient_plot(
     >>> plt.close(ax.figure)
     """
     if not isinstance(estimates, Mapping) or not estimates:
-        raise ValueError(
+        raise (ValueError if isinstance(estimates, Mapping) else TypeError)(
             "estimates must be a non-empty mapping from source name to a table of estimates; "
             f"got {type(estimates).__name__}"
         )
@@ -671,7 +671,7 @@ def power_curves(
     >>> plt.close(ax.figure)
     """
     if not isinstance(results, Mapping) or not results:
-        raise ValueError(
+        raise (ValueError if isinstance(results, Mapping) else TypeError)(
             "results must be a non-empty mapping from a label to a PowerResult; "
             f"got {type(results).__name__}"
         )

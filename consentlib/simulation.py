@@ -242,7 +242,7 @@ def simulate_power(
     True
     """
     if not isinstance(design, Design):
-        raise ValueError(f"design must be a consentlib Design; got {type(design).__name__}")
+        raise TypeError(f"design must be a consentlib Design; got {type(design).__name__}")
     if set(design.conditions) != {treated, control} or len(design.conditions) != 2:
         raise ValueError(
             f"design must have exactly the conditions {(control, treated)}; it has "

@@ -31,9 +31,17 @@ class ReplicatedTables:
         self.table1 = table1
         self.fits = fits
 
-    def table(self, number: int) -> pd.DataFrame:
+    @property
+    def table(self) -> pd.DataFrame:
+        """Every printed number beside its reproduction, tidy (as :meth:`comparison`)."""
+        return self.comparison()
+
+    def as_printed(self, number: int) -> pd.DataFrame:
         """Table 2, 3 or 4 in the article's layout."""
-        spec = next(t for t in TABLES if t.number == number)
+        specs = {t.number: t for t in TABLES}
+        if number not in specs:
+            raise ValueError(f"number must be one of {sorted(specs)}; got {number!r}")
+        spec = specs[number]
         rows = self.fits[number].table.loc[[INTERCEPT, spec.treated]]
         laid_out = rows[["estimate", "std_error", "statistic", "p_value"]].copy()
         laid_out.columns = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
@@ -99,7 +107,7 @@ def replicate_tables(data: pd.DataFrame) -> ReplicatedTables:
     --------
     >>> import consentlib as cl
     >>> tables = replicate_tables(cl.replication_data())
-    >>> round(float(tables.table(2).loc["Treatment", "Estimate"]), 4)
+    >>> round(float(tables.as_printed(2).loc["Treatment", "Estimate"]), 4)
     0.7628
     """
     data = check_dataframe(data)

@@ -165,7 +165,6 @@ def test_conflict_probability_is_one_minus_acceptance():
         (lambda: bargaining_range(0.5, -0.1, 0.1), "superior_cost must be a number at least 0"),
         (lambda: optimal_offer(0.5, [0.1, -1.0]), "instability_cost must be numbers at least 0"),
         (lambda: optimal_offer(0.5, 0.1, 0.6, 0.4), "reservation_low must be less than"),
-        (lambda: optimal_offer_numeric(0.5, 0.1, "uniform"), "cdf must be a callable"),
         (lambda: optimal_offer_numeric(0.5, 0.1, lambda x: 1 - x), "cdf must be non-decreasing"),
         (lambda: optimal_offer_numeric(0.5, 0.1, lambda x: 2 * x), "cdf must return probab"),
         (lambda: optimal_offer_numeric(0.5, 0.1, np.sqrt, grid_size=1), "grid_size must be at"),
@@ -387,7 +386,6 @@ def test_results_cannot_be_changed_after_the_fact():
         (lambda: simulate(MODEL, 0.0, -0.1), "believed_tolerance must be a number between 0 and"),
         (lambda: simulate(MODEL, 0.0, 0.0, reps=0), "reps must be a whole number"),
         (lambda: simulate(MODEL, 0.0, 0.0, seed="x"), "seed must be an int"),
-        (lambda: simulate({"c0": 0.8}, 0.0, 0.0), "params must be a ConsentModel"),
         (lambda: turnout(MODEL, 1.2, 0.0), "grievance must be numbers between 0 and 1; got 1.2"),
         (lambda: sweep(MODEL, "K", [1.0]), "parameter must be one of"),
         (lambda: sweep(MODEL, "career_cost", []), "values must hold at least one value"),
@@ -398,3 +396,10 @@ def test_results_cannot_be_changed_after_the_fact():
 def test_bad_model_inputs_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_wrong_types_raise_type_errors_naming_the_argument():
+    with pytest.raises(TypeError, match="cdf must be a callable distribution function; got 'u"):
+        optimal_offer_numeric(0.5, 0.1, "uniform")
+    with pytest.raises(TypeError, match="params must be a ConsentModel; got dict"):
+        simulate({"c0": 0.8}, 0.0, 0.0)

@@ -157,3 +157,8 @@ def test_figures_leave_the_global_settings_alone():
     before = dict(plt.rcParams)
     null_distribution(randomization_inference(frame, "y", "arm", "t", "c"))
     assert dict(plt.rcParams) == before
+
+
+def test_coefficient_plot_names_estimates_of_the_wrong_type():
+    with pytest.raises(TypeError, match=r"estimates must be a non-empty mapping.*got DataFrame"):
+        coefficient_plot(pd.DataFrame({"estimate": [0.1]}))

@@ -129,3 +129,8 @@ def test_default_standard_error_is_hc2_as_in_the_estimators():
     )
     assert result.se_type == "HC2"
     assert result.table.equals(explicit.table)
+
+
+def test_a_design_of_the_wrong_type_raises_a_type_error():
+    with pytest.raises(TypeError, match="design must be a consentlib Design; got list"):
+        simulate_power(["control", "treatment"], "treatment", "control", shift=0.2)
