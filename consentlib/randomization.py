@@ -54,8 +54,11 @@ from numpy.typing import ArrayLike
 from scipy import sparse, stats
 
 from consentlib._validation import (
+    as_column_list,
     as_generator,
+    check_columns,
     check_conditions,
+    check_dataframe,
     check_numeric,
     check_positive_int,
     check_probability,
@@ -533,6 +536,16 @@ def _check_probs(values: object, n_arms: int, name: str) -> np.ndarray:
     return array
 
 
+def _from_data(data: pd.DataFrame | None, value: object, name: str) -> object:
+    """With ``data``, read the column(s) that ``value`` names; without it, ``value`` itself."""
+    if data is None:
+        return value
+    data = check_dataframe(data)
+    columns = as_column_list(value, name)
+    check_columns(data, columns, f"{name} column")
+    return data[columns[0]] if isinstance(value, str) else data[columns]
+
+
 def _check_blocks(blocks: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the block labels as given, each unit's block index and the sorted labels."""
     if blocks is None or isinstance(blocks, str):
@@ -775,18 +788,20 @@ class Design:
     @classmethod
     def blocked(
         cls,
-        blocks: ArrayLike,
+        blocks: ArrayLike | str,
         conditions: Sequence[str] = TWO_ARMS,
         *,
         m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
+        data: pd.DataFrame | None = None,
     ) -> Design:
         """Complete random assignment within each block, as randomizr's ``block_ra``.
 
         Parameters
         ----------
-        blocks : array-like
-            Each unit's block label (for example the enumerator who interviewed it).
+        blocks : array-like or str
+            Each unit's block label (for example the enumerator who interviewed it), or, with
+            ``data``, the name of the column that holds them.
         conditions : sequence of str
             Condition labels, at least two; by default ``("control", "treatment")``.
         m_each : array-like, mapping or DataFrame, optional
@@ -798,6 +813,8 @@ class Design:
             Probabilities per condition, applied within each block as in
             :meth:`Design.complete`; a single vector or per-block rows like ``m_each``. With
             neither, the conditions are equally likely within every block.
+        data : pandas.DataFrame, optional
+            The units, one row each, when ``blocks`` is a column name.
 
         Returns
         -------
@@ -805,6 +822,8 @@ class Design:
 
         Examples
         --------
+        >>> Design.blocked("class", data=pd.DataFrame({"class": list("AABB")})).n_assignments
+        4
         >>> blocks = ["A", "A", "B", "B", "C", "C", "C"]
         >>> Design.blocked(blocks, ("control", "treatment")).n_assignments  # 2 x 2 x 6
         24
@@ -814,7 +833,7 @@ class Design:
         ['treatment', 'treatment']
         """
         conditions = check_conditions(conditions)
-        values, index, labels = _check_blocks(blocks)
+        values, index, labels = _check_blocks(_from_data(data, blocks, "blocks"))
         sizes = np.bincount(index, minlength=len(labels))
         options, description = _block_options(labels, sizes, conditions, m_each, prob_each)
         return cls(conditions, values, _make_plan(index, labels, options, description))
@@ -886,14 +905,15 @@ class Design:
     @classmethod
     def rerandomized(
         cls,
-        covariates: pd.DataFrame | ArrayLike,
+        covariates: pd.DataFrame | ArrayLike | str | Sequence[str],
         conditions: Sequence[str] = TWO_ARMS,
         *,
-        blocks: ArrayLike | None = None,
+        blocks: ArrayLike | str | None = None,
         m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         acceptance_prob: float = 0.1,
         max_draws: int = 100_000,
+        data: pd.DataFrame | None = None,
     ) -> Design:
         """Rerandomization (Morgan and Rubin 2012): accept only well-balanced assignments.
 
@@ -924,13 +944,14 @@ class Design:
 
         Parameters
         ----------
-        covariates : DataFrame or array-like
+        covariates : DataFrame, array-like, or column name(s)
             One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing
-            values.
+            values; with ``data``, the names of its columns that hold them.
         conditions : sequence of str
             Condition labels, at least two; by default ``("control", "treatment")``.
-        blocks : array-like, optional
-            Each unit's block label; the base design is then blocked.
+        blocks : array-like or str, optional
+            Each unit's block label (or with ``data`` its column); the base design is then
+            blocked.
         m_each, prob_each : optional
             Counts or probabilities of the base design, as in :meth:`Design.complete` and
             :meth:`Design.blocked`.
@@ -938,6 +959,8 @@ class Design:
             Target share of base draws accepted, strictly between 0 and 1.
         max_draws : int
             Most base draws per accepted assignment before drawing gives up with an error.
+        data : pandas.DataFrame, optional
+            The units, one row each, when ``covariates`` and ``blocks`` are column names.
 
         Returns
         -------
@@ -958,7 +981,9 @@ class Design:
         Morgan, K. L., and Rubin, D. B. (2012). Rerandomization to improve covariate balance in
         experiments. The Annals of Statistics 40(2): 1263-1282.
         """
-        frame = _check_covariates(covariates)
+        frame = _check_covariates(_from_data(data, covariates, "covariates"))
+        if blocks is not None:
+            blocks = _from_data(data, blocks, "blocks")
         acceptance_prob = check_probability(acceptance_prob, "acceptance_prob")
         max_draws = check_positive_int(max_draws, "max_draws")
         if blocks is None:
@@ -1387,6 +1412,8 @@ def complete_ra(
         probability is exactly p. With neither argument, the conditions are equally likely.
     seed : int, numpy.random.Generator or None
         Seed or generator.
+    data : pandas.DataFrame, optional
+        The units, one row each, when ``blocks`` is a column name.
 
     Returns
     -------
@@ -1415,13 +1442,15 @@ def block_ra(
     m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     seed: SeedLike = None,
+    data: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Block random assignment: complete random assignment within each block.
 
     Parameters
     ----------
-    blocks : array-like
-        Each unit's block label, for example the enumerator who interviewed the respondent.
+    blocks : array-like or str
+        Each unit's block label, for example the enumerator who interviewed the respondent;
+        with ``data``, the name of the column that holds them.
     conditions : sequence of str
         Condition labels; by default ``("control", "treatment")``, as in randomizr.
     m_each : array-like, mapping or DataFrame, optional
@@ -1450,20 +1479,21 @@ def block_ra(
     ----------
     Coppock, A. (2023). randomizr: ``block_ra``.
     """
-    design = Design.blocked(blocks, conditions, m_each=m_each, prob_each=prob_each)
+    design = Design.blocked(blocks, conditions, m_each=m_each, prob_each=prob_each, data=data)
     return design.draw(1, seed=seed)[0]
 
 
 def rerandomize(
-    covariates: pd.DataFrame | ArrayLike,
+    covariates: pd.DataFrame | ArrayLike | str | Sequence[str],
     conditions: Sequence[str] = TWO_ARMS,
     *,
-    blocks: ArrayLike | None = None,
+    blocks: ArrayLike | str | None = None,
     m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     acceptance_prob: float = 0.1,
     seed: SeedLike = None,
     max_draws: int = 100_000,
+    data: pd.DataFrame | None = None,
 ) -> RerandomizationResult:
     """Rerandomization (Morgan and Rubin 2012): draw until the covariates are balanced.
 
@@ -1476,12 +1506,13 @@ def rerandomize(
 
     Parameters
     ----------
-    covariates : DataFrame or array-like
-        One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing values.
+    covariates : DataFrame, array-like, or column name(s)
+        One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing values;
+        with ``data``, the names of its columns that hold them.
     conditions : sequence of str
         Condition labels; by default ``("control", "treatment")``, as in randomizr.
-    blocks : array-like, optional
-        Each unit's block label.
+    blocks : array-like or str, optional
+        Each unit's block label, or with ``data`` the name of its column.
     m_each, prob_each : optional
         Counts or probabilities of the base design, as in :func:`complete_ra` and
         :func:`block_ra`.
@@ -1491,6 +1522,8 @@ def rerandomize(
         Seed or generator.
     max_draws : int
         Most draws before giving up with a ValueError.
+    data : pandas.DataFrame, optional
+        The units, one row each, when ``covariates`` and ``blocks`` are column names.
 
     Returns
     -------
@@ -1518,6 +1551,7 @@ def rerandomize(
         prob_each=prob_each,
         acceptance_prob=acceptance_prob,
         max_draws=max_draws,
+        data=data,
     )
     codes, criteria, reps = design._draw_accepted(1, as_generator(seed))
     return RerandomizationResult(

@@ -741,3 +741,22 @@ def test_randomization_functions_default_to_two_arms_as_randomizr_does():
     x = np.random.default_rng(3).normal(size=(12, 2))
     assert rerandomize(x, seed=1).design.conditions == ("control", "treatment")
     assert Design.complete(6).conditions == Design.blocked(["a", "b"] * 3).conditions == TWO
+
+
+def test_blocks_and_covariates_can_be_column_names_of_data():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {
+            "class": np.repeat(["a", "b"], 10),
+            "age": rng.normal(40, 8, 20),
+            "male": rng.integers(0, 2, 20),
+        }
+    )
+    by_name = block_ra("class", seed=3, data=frame)
+    assert np.array_equal(by_name, block_ra(frame["class"], seed=3))
+    named = rerandomize(["age", "male"], blocks="class", seed=5, data=frame)
+    direct = rerandomize(frame[["age", "male"]], blocks=frame["class"], seed=5)
+    assert np.array_equal(named.assignment, direct.assignment)
+    assert named.design.covariate_names == ("age", "male")
+    with pytest.raises(ValueError, match="blocks column"):
+        Design.blocked("room", data=frame)
