@@ -162,7 +162,7 @@ def replication_data() -> pd.DataFrame:
       answered respondents of two arms, with classical standard errors. Every estimate,
       standard error, t value and p-value is reached, except two intercepts that no dataset
       can reach together with the rest: Table 2's comes out at 2.9400 (printed 2.9403) and
-      Table 4's at 3.4642 (printed 3.4643). ``consentlib.ma2019.calibration`` explains why.
+      Table 4's at 3.4642 (printed 3.4643). The API page explains why.
     - The sample sizes: 368 respondents, of whom 346 answered (112 control, 113 treatment,
       121 placebo), and eight enumerators.
 

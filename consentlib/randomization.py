@@ -11,17 +11,8 @@ design: fixed counts, blocks and the acceptance rule.
 :func:`complete_ra`, :func:`block_ra` and :func:`rerandomize` are thin wrappers: each builds a
 :class:`Design` and draws once.
 
-How a design is drawn. Within a block (the whole sample is one block in a complete design)
-the number of units that each condition receives is either fixed (``m_each``) or, with
-``prob_each``, floor(n_b p_a) plus at most one unit of the block's remainder. The remainder goes
-to distinct conditions drawn with Sampford's (1967) method, whose inclusion probabilities equal
-the fractional parts n_b p_a - floor(n_b p_a) exactly, so that every unit's marginal
-probability is exactly p_a. When the remainder is a single unit (always so with two
-conditions) this is randomizr's rule, a draw with probabilities proportional to the fractional
-parts. For a remainder of two or more units randomizr draws sequentially with those
-probabilities, which does not in general give the stated marginal probabilities; Sampford's
-design does. The units of each block are then put in a random order (random keys sorted within
-blocks) and dealt the block's conditions.
+How a design is drawn (Sampford's method for the remainders of ``prob_each``) is explained on
+the book's API page.
 
 Examples
 --------

@@ -6,39 +6,8 @@ the experiment: the Table 1 means, and the estimates, standard errors, t statist
 of Tables 2 to 4. This module is the generator that builds it, and it regenerates the shipped
 file exactly from a seed.
 
-**How the calibration works.** Each of Tables 2 to 4 is an OLS regression of ``support`` on an
-arm indicator plus enumerator fixed effects, fitted to the respondents of two arms. With
-enumerator dummies, everything in the table is a function of three summaries per cell
-(enumerator x arm): the number of respondents ``n``, the sum of their responses ``S`` and the sum
-of their squared responses ``Q``.
-
-* The coefficient is a weighted average of the within-enumerator differences in means,
-  ``sum_e w_e (S_be/n_be - S_ae/n_ae) / W`` with ``w_e = n_ae n_be / (n_ae + n_be)`` and
-  ``W = sum_e w_e``; it is linear in the sums ``S``.
-* The intercept is the base enumerator's fitted mean in the reference arm; because residuals sum
-  to zero within each enumerator, ``n_1 * intercept + n_b1 * coefficient`` equals the (integer)
-  sum of the base enumerator's responses.
-* With classical standard errors, ``(SE_intercept / SE_coefficient) ** 2 = W / n_1 + p_1 ** 2``
-  (``p_1`` is the share of the base enumerator's respondents in the indicated arm) depends on the
-  counts alone, and the residual sum of squares is
-  ``Q_a + Q_b - sum_e (S_ae + S_be) ** 2 / n_e - coefficient ** 2 * W``.
-
-The generator works in that order. (1) It draws cell counts and keeps the draw whose count-only
-quantities leave the widest windows for the residual sums of squares. (2) It draws cell sums and
-moves them onto the targets with a reduced lattice basis (LLL, then Babai's nearest plane), which
-finds small integer moves that put the three coefficients inside their printed windows at once;
-it keeps the first draw for which integer sums of squares can put all three residual sums of
-squares inside their windows.
-(3) It spreads those sums of squares over the cells and picks, in each cell, a smooth
-distribution of 1 to 5 responses with exactly that ``n``, ``S`` and ``Q``. (4) It draws the
-Table 1 covariates, independent of the responses, hits the printed means exactly, and assigns
-them to respondents with the best balance across arms out of many random assignments.
-
-Two printed intercepts cannot be reached together with everything else (the identities above
-leave no integer solution): Table 2's printed 2.9403 and Table 4's printed 3.4643. The
-calibration accepts 2.9400 or 2.9401 and 3.4642 or 3.4643 for them; with the base enumerator's
-cell sizes that the identities force (14 control, 14 treatment, 16 placebo), the data reach
-2.9400 and 3.4642. Every other printed number is reached.
+How the calibration works, and which two printed intercepts no dataset can reach, is explained
+on the book's API page.
 """
 
 from __future__ import annotations
