@@ -8,7 +8,7 @@ draws many assignments and outcomes at once and reports how the estimator behave
 root mean squared error and the coverage of its confidence intervals.
 
 Everything is vectorized: each simulated experiment is a row of a matrix, and the estimates and
-standard errors for all rows come from :func:`consentlib._linalg.batched_ols`.
+standard errors for all rows come from ``consentlib._linalg.batched_ols``.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def event_timeline(
         Column with the time of each event, printed to the left of the line.
     phase : str, default "phase"
         Column naming the phase each event belongs to; each phase gets one colour from
-        :data:`PALETTE` and an entry in the legend.
+        :data:`consentlib.plotting.PALETTE` and an entry in the legend.
     wrap : int, default 64
         Width, in characters, at which event descriptions are wrapped.
     ax : matplotlib.axes.Axes, optional
@@ -277,8 +277,8 @@ def contrast_comparison(
     Returns
     -------
     matplotlib.axes.Axes
-        The axes, as returned by :func:`coefficient_plot`, with the sources ``"published"``,
-        ``"reproduced"`` and those of ``extra``.
+        The axes, as returned by :func:`consentlib.plotting.coefficient_plot`, with the sources
+        ``"published"``, ``"reproduced"`` and those of ``extra``.
 
     Examples
     --------
