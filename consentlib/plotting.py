@@ -101,8 +101,8 @@ def _arm_colors(arms: Sequence[str]) -> dict[str, str]:
 
 def response_distribution(
     data: pd.DataFrame,
-    outcome: str = "support",
-    condition: str = "condition",
+    outcome: str,
+    condition: str,
     *,
     levels: Sequence[float] | None = None,
     level_labels: Sequence[str] | None = None,
@@ -117,9 +117,9 @@ def response_distribution(
     ----------
     data : pandas.DataFrame
         One row per respondent.
-    outcome : str, default "support"
+    outcome : str
         The numeric response column, such as the five-point support scale.
-    condition : str, default "condition"
+    condition : str
         The column of arm labels. Arms keep their category order if the column is categorical;
         otherwise control, treatment and placebo come first. Each arm has its colour from
         :data:`CONDITION_COLORS`.
@@ -141,7 +141,7 @@ def response_distribution(
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"support": [1, 2, 2, 3, 3, 3],
     ...                       "condition": ["control"] * 3 + ["treatment"] * 3})
-    >>> ax = response_distribution(frame, levels=[1, 2, 3])
+    >>> ax = response_distribution(frame, "support", "condition", levels=[1, 2, 3])
     >>> [[round(float(bar.get_height()), 3) for bar in bars] for bars in ax.containers]
     [[0.333, 0.667, 0.0], [0.0, 0.0, 1.0]]
     >>> plt.close(ax.figure)

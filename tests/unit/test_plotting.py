@@ -56,7 +56,7 @@ def _heights(ax) -> dict[str, list[float]]:
 
 
 def test_response_distribution_shares_match_a_crosstab(data):
-    ax = response_distribution(data, levels=[1, 2, 3, 4, 5])
+    ax = response_distribution(data, "support", "condition", levels=[1, 2, 3, 4, 5])
     # Reference: pandas' own row-normalized crosstab of the answered respondents.
     expected = pd.crosstab(data["condition"], data["support"], normalize="index")
     for arm, heights in _heights(ax).items():
@@ -64,14 +64,14 @@ def test_response_distribution_shares_match_a_crosstab(data):
 
 
 def test_response_distribution_keeps_category_order_and_arm_colours(data):
-    ax = response_distribution(data)
+    ax = response_distribution(data, "support", "condition")
     assert [bars.get_label() for bars in ax.containers] == ["control", "treatment", "placebo"]
     for bars in ax.containers:
         assert to_hex(bars.patches[0].get_facecolor()) == CONDITION_COLORS[bars.get_label()]
 
 
 def test_response_distribution_counts_only_answered_respondents(data):
-    ax = response_distribution(data)
+    ax = response_distribution(data, "support", "condition")
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     # Reference: the loader's docstring, 112 control, 113 treatment and 121 placebo answers.
     assert [t.split("\n")[1].split(",")[0] for t in texts] == ["n = 112", "n = 113", "n = 121"]
@@ -79,25 +79,27 @@ def test_response_distribution_counts_only_answered_respondents(data):
 
 def test_response_distribution_draws_a_zero_bar_for_an_unused_level():
     frame = pd.DataFrame({"support": [2, 3], "condition": ["control", "treatment"]})
-    ax = response_distribution(frame, levels=[1, 2, 3])
+    ax = response_distribution(frame, "support", "condition", levels=[1, 2, 3])
     assert _heights(ax) == {"control": [0.0, 1.0, 0.0], "treatment": [0.0, 0.0, 1.0]}
 
 
 def test_response_distribution_rejects_a_value_outside_the_levels():
     frame = pd.DataFrame({"support": [1, 7], "condition": ["control", "treatment"]})
     with pytest.raises(ValueError, match=r"'support' has the value 7"):
-        response_distribution(frame, levels=[1, 2, 3, 4, 5])
+        response_distribution(frame, "support", "condition", levels=[1, 2, 3, 4, 5])
 
 
 def test_response_distribution_rejects_labels_of_the_wrong_length(data):
     with pytest.raises(ValueError, match="one label per level"):
-        response_distribution(data, levels=[1, 2, 3, 4, 5], level_labels=["low", "high"])
+        response_distribution(
+            data, "support", "condition", levels=[1, 2, 3, 4, 5], level_labels=["low", "high"]
+        )
 
 
 def test_response_distribution_rejects_a_text_outcome():
     frame = pd.DataFrame({"support": ["high", "low"], "condition": ["control", "treatment"]})
     with pytest.raises(ValueError, match="'support' must be numeric"):
-        response_distribution(frame)
+        response_distribution(frame, "support", "condition")
 
 
 # ----------------------------------------------------------------------------------------------
