@@ -21,8 +21,7 @@ import pandas as pd
 import pyfixest as pf
 import statsmodels.formula.api as smf
 
-from consentlib.estimation import randomization_inference
-from consentlib.randomization import Design
+import consentlib as cl
 
 REPS = 10_000
 
@@ -57,7 +56,7 @@ def main(loop_draws: int = 300, ritest_draws: int = 300) -> pd.DataFrame:
     seed = 20161201
 
     def consentlib_run():
-        return randomization_inference(
+        return cl.randomization_inference(
             data, "support", "condition", "treatment", "control",
             fixed_effects="enumerator", reps=REPS, seed=seed,
         )  # fmt: skip
@@ -66,7 +65,7 @@ def main(loop_draws: int = 300, ritest_draws: int = 300) -> pd.DataFrame:
 
     # The same draws, refit one by one with statsmodels.
     n_treated = int((data["condition"] == "treatment").sum())
-    design = Design.complete(
+    design = cl.Design.complete(
         len(data), conditions=("control", "treatment"), m_each=[len(data) - n_treated, n_treated]
     )
     draws = design.draw_codes(REPS, seed=np.random.default_rng(seed))[:loop_draws]

@@ -36,7 +36,7 @@ def _format_comparison(comparison: pd.DataFrame) -> str:
 def replicate(_: argparse.Namespace) -> int:
     """Print Tables 1–4 beside the published values; 0 if every target is met, else 1."""
     from .data import replication_data
-    from .estimation import replicate_tables
+    from .ma2019.replication import replicate_tables
 
     data = replication_data()
     comparison = replicate_tables(data).comparison()

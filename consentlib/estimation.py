@@ -16,6 +16,15 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from ._linalg import (
+    INTERCEPT,
+    SE_TYPES,
+    arm_indicators,
+    check_full_rank,
+    check_leverage,
+    check_se_type,
+    fixed_effect_dummies,
+)
 from ._validation import (
     as_column_list,
     check_columns,
@@ -25,80 +34,15 @@ from ._validation import (
     check_probability,
     check_single_column,
 )
-from .fast import LEVERAGE_ONE, check_full_rank, fixed_effect_dummies, leverages
-from .inference import randomization_inference
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
 __all__ = [
     "BalanceResult",
-    "ReplicatedTables",
     "balance_table",
     "contrast",
     "difference_in_means",
     "ols",
-    "randomization_inference",
-    "replicate_tables",
 ]
-
-SE_TYPES: dict[str, str] = {
-    "classical": "nonrobust",
-    "HC0": "HC0",
-    "HC1": "HC1",
-    "HC2": "HC2",
-    "HC3": "HC3",
-    "stata": "HC1",
-}
-
-INTERCEPT = "(Intercept)"
-
-
-def _check_se_type(se_type: str) -> str:
-    if se_type not in SE_TYPES:
-        raise ValueError(f"se_type must be one of {list(SE_TYPES)}; got {se_type!r}")
-    return se_type
-
-
-def _check_leverage(
-    design: pd.DataFrame, kept: pd.DataFrame, describe: list[str], fixed: list[str], se_type: str
-) -> None:
-    """HC2 and HC3 divide by 1 - leverage: undefined when one observation fixes a coefficient.
-
-    The message names a fixed-effect group of one when that is the cause, and otherwise the
-    observation (its condition and groups, from the ``describe`` columns).
-    """
-    if se_type not in ("HC2", "HC3"):
-        return
-    for column in fixed:
-        sizes = kept[column].value_counts()
-        singletons = sizes[sizes == 1]
-        if len(singletons):
-            raise ValueError(
-                f"fixed effect {column!r} has a group with one observation "
-                f"({singletons.index[0]!r}); its leverage is 1, so se_type={se_type!r} is "
-                f"undefined. Use se_type='HC1' or 'classical', or merge the group."
-            )
-    leverage = leverages(design.to_numpy())
-    if leverage.max() >= LEVERAGE_ONE:
-        row = kept.iloc[int(np.argmax(leverage))]
-        where = ", ".join(f"{c}={row[c]!r}" for c in describe)
-        raise ValueError(
-            f"the observation with {where} has leverage 1: it alone determines a coefficient "
-            f"(an arm, cell or group with one observation), so se_type={se_type!r} is "
-            f"undefined. Use se_type='HC1' or 'classical', or merge the group."
-        )
-
-
-def _arm_indicators(kept: pd.DataFrame, condition: str, reference: str) -> pd.DataFrame:
-    """A 0/1 column for every condition but ``reference``, in sorted order."""
-    check_labels_present(kept, condition, [reference], role="reference")
-    labels = kept[condition]
-    arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
-    if not arms:
-        raise ValueError(
-            f"column {condition!r} holds only the reference {reference!r}; "
-            f"at least one other condition is needed"
-        )
-    return pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, index=kept.index)
 
 
 def ols(
@@ -163,7 +107,7 @@ def ols(
     data = check_dataframe(data)
     fixed = as_column_list(fixed_effects, "fixed_effects")
     covs = as_column_list(covariates, "covariates")
-    _check_se_type(se_type)
+    check_se_type(se_type)
     check_probability(alpha, "alpha")
     conditions = [] if condition is None else [condition]
     check_columns(data, [outcome], "outcome")
@@ -179,7 +123,7 @@ def ols(
     parts = [pd.DataFrame({INTERCEPT: 1.0}, index=kept.index)]
     arms: list = []
     if condition is not None:
-        parts.append(_arm_indicators(kept, condition, reference))
+        parts.append(arm_indicators(kept, condition, reference))
         arms = list(parts[1].columns)
         clashes = [a for a in arms if a in covs or a == INTERCEPT]
         if clashes:
@@ -202,7 +146,7 @@ def ols(
     parts.extend(fixed_effect_dummies(kept[column], column) for column in fixed)
     design = pd.concat(parts, axis=1)
     check_full_rank(design.to_numpy(), list(design.columns))
-    _check_leverage(design, kept, [*conditions, *fixed], fixed, se_type)
+    check_leverage(design, kept, [*conditions, *fixed], fixed, se_type)
 
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     shown = [INTERCEPT, *arms, *covs, *interactions]
@@ -467,7 +411,10 @@ def contrast(result: EstimationResult, expression: str | Mapping[str, float]) ->
     if not isinstance(expression, Mapping) and (
         not isinstance(expression, str) or not expression.strip()
     ):
-        raise ValueError(f"expression must be a non-empty string or a mapping; got {expression!r}")
+        wrong_type = not isinstance(expression, (str, Mapping))
+        raise (TypeError if wrong_type else ValueError)(
+            f"expression must be a non-empty string or a mapping; got {expression!r}"
+        )
     weights = _parse_combination(expression, result.vcov.index)
     estimates = result.table.loc[weights.index, "estimate"].to_numpy()
     c = weights.to_numpy()
@@ -627,122 +574,3 @@ def _omnibus_balance(x: pd.DataFrame, labels: pd.Series, arms: list) -> pd.Serie
     return pd.Series(
         {"statistic": statistic, "df": df, "p_value": float(stats.chi2.sf(statistic, df))}
     )
-
-
-# ----------------------------------------------------------------------------------------------
-# The article's tables
-
-
-class ReplicatedTables:
-    """Tables 1–4 of the article recomputed from respondent-level data.
-
-    Attributes
-    ----------
-    table1 : pandas.DataFrame
-        The mean of each Table 1 variable over all respondents, with the article's labels.
-    fits : dict of int to EstimationResult
-        The regressions behind Tables 2, 3 and 4 (classical standard errors, enumerator fixed
-        effects, the two arms' respondents with a response).
-    """
-
-    def __init__(self, table1: pd.DataFrame, fits: dict[int, EstimationResult]) -> None:
-        self.table1 = table1
-        self.fits = fits
-
-    def table(self, number: int) -> pd.DataFrame:
-        """Table 2, 3 or 4 in the article's layout."""
-        from .published import TABLES
-
-        spec = next(t for t in TABLES if t.number == number)
-        rows = self.fits[number].table.loc[[INTERCEPT, spec.treated]]
-        laid_out = rows[["estimate", "std_error", "statistic", "p_value"]].copy()
-        laid_out.columns = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
-        laid_out.index = [f"Intercept ({spec.reference})", spec.treated.capitalize()]
-        return laid_out
-
-    def comparison(self) -> pd.DataFrame:
-        """Every published number beside the reproduced one, with whether it matches.
-
-        A number matches when it rounds to the printed digits (a printed "<0.001" is matched by
-        anything below 0.001). For the two intercepts that no dataset can reach together with
-        the rest, ``target`` lists the attainable values, the match is judged on them, and
-        ``alternative_target`` is True.
-        """
-        from .checks import matches_printed
-        from .published import TABLE1, TABLES
-
-        rows = []
-        for label, _, printed in TABLE1:
-            value = float(self.table1.loc[label, "Mean"])
-            rows.append(("Table 1", label, "mean", printed, printed, value))
-        for spec in TABLES:
-            table = self.fits[spec.number].table
-            for term, published in ((INTERCEPT, spec.intercept), (spec.treated, spec.effect)):
-                name = f"Intercept ({spec.reference})" if term == INTERCEPT else spec.treated
-                for field in ("estimate", "std_error", "statistic", "p_value"):
-                    printed = getattr(published, field)
-                    target = printed
-                    if field == "estimate" and published.attainable:
-                        target = " or ".join(published.attainable)
-                    value = float(table.loc[term, field])
-                    rows.append((f"Table {spec.number}", name, field, printed, target, value))
-        frame = pd.DataFrame(
-            rows, columns=["table", "row", "quantity", "published", "target", "reproduced"]
-        )
-        frame["difference"] = [
-            np.nan if p.startswith("<") else v - float(p)
-            for p, v in zip(frame["published"], frame["reproduced"], strict=True)
-        ]
-        frame["matches"] = [
-            any(matches_printed(v, t) for t in target.split(" or "))
-            for v, target in zip(frame["reproduced"], frame["target"], strict=True)
-        ]
-        frame["alternative_target"] = frame["published"] != frame["target"]
-        return frame
-
-
-def replicate_tables(data: pd.DataFrame) -> ReplicatedTables:
-    """Recompute Tables 1–4 of the article from respondent-level data.
-
-    Table 1 is the mean of each covariate over all respondents. Tables 2–4 are each their own
-    OLS of ``support`` on the arm indicator with enumerator fixed effects and classical
-    standard errors, on the two arms' respondents who answered.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        With the columns of :func:`consentlib.data.replication_data`: ``support``,
-        ``condition``, ``enumerator`` and the Table 1 covariates.
-
-    Returns
-    -------
-    ReplicatedTables
-
-    Examples
-    --------
-    >>> from consentlib.data import replication_data
-    >>> tables = replicate_tables(replication_data())
-    >>> round(float(tables.table(2).loc["Treatment", "Estimate"]), 4)
-    0.7628
-    """
-    from .published import TABLE1, TABLES
-
-    data = check_dataframe(data)
-    check_columns(data, ["support", "condition", "enumerator"], "column")
-    check_columns(data, [column for _, column, _ in TABLE1], "Table 1 column")
-    table1 = pd.DataFrame(
-        {"Mean": [float(data[column].mean()) for _, column, _ in TABLE1]},
-        index=pd.Index([label for label, _, _ in TABLE1], name="Variable"),
-    )
-    fits = {}
-    for spec in TABLES:
-        pair = data[data["condition"].isin([spec.reference, spec.treated])]
-        fits[spec.number] = ols(
-            pair,
-            "support",
-            "condition",
-            reference=spec.reference,
-            fixed_effects="enumerator",
-            se_type="classical",
-        )
-    return ReplicatedTables(table1, fits)

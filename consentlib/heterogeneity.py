@@ -16,6 +16,13 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from ._linalg import (
+    SE_TYPES,
+    check_full_rank,
+    check_leverage,
+    check_se_type,
+    fixed_effect_dummies,
+)
 from ._validation import (
     as_column_list,
     check_columns,
@@ -23,12 +30,6 @@ from ._validation import (
     check_labels_present,
     check_numeric,
 )
-from .estimation import (
-    SE_TYPES,
-    _check_leverage,
-    _check_se_type,
-)
-from .fast import check_full_rank, fixed_effect_dummies
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
 __all__ = ["SubgroupResult", "subgroup_effects"]
@@ -109,7 +110,7 @@ def subgroup_effects(
     """
     data = check_dataframe(data)
     fixed = as_column_list(fixed_effects, "fixed_effects")
-    _check_se_type(se_type)
+    check_se_type(se_type)
     check_columns(data, [outcome], "outcome")
     check_columns(data, [condition], "condition")
     check_columns(data, [moderator], "moderator")
@@ -142,7 +143,7 @@ def subgroup_effects(
         axis=1,
     )
     check_full_rank(design.to_numpy(), list(design.columns))
-    _check_leverage(design, kept, [condition, moderator, *fixed], fixed, se_type)
+    check_leverage(design, kept, [condition, moderator, *fixed], fixed, se_type)
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     effect_names = [f"effect[{term}]" for term in terms]
     vcov = fit.cov_params().loc[effect_names, effect_names]

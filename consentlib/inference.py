@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._linalg import ols_coefficients, regressor_basis, regressor_matrix
 from ._validation import (
     as_column_list,
     as_generator,
@@ -32,7 +33,6 @@ from ._validation import (
     check_probability,
     check_single_column,
 )
-from .fast import ols_coefficients, regressor_basis, regressor_matrix
 from .randomization import Design
 from .results import Exclusions, drop_missing
 

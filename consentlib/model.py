@@ -327,7 +327,7 @@ def superior_utility(
 def _check_cdf(cdf: Callable[[np.ndarray], ArrayLike], x: np.ndarray) -> NDArray[np.float64]:
     """Evaluate ``cdf`` at ``x`` and check that it behaves like a distribution function."""
     if not callable(cdf):
-        raise ValueError(f"cdf must be a callable distribution function; got {cdf!r}")
+        raise TypeError(f"cdf must be a callable distribution function; got {cdf!r}")
     values = np.asarray(cdf(x), dtype=float)
     if values.shape != np.shape(x):
         values = np.broadcast_to(values, np.shape(x))
@@ -566,7 +566,7 @@ class ConsentModel:
 
 def _check_model(params: object) -> ConsentModel:
     if not isinstance(params, ConsentModel):
-        raise ValueError(f"params must be a ConsentModel; got {type(params).__name__}")
+        raise TypeError(f"params must be a ConsentModel; got {type(params).__name__}")
     return params
 
 
@@ -953,7 +953,7 @@ class Simulation:
     def __repr__(self) -> str:
         return (
             f"Simulation(tolerance={self.tolerance:g}, believed_tolerance="
-            f"{self.believed_tolerance:g}, n_sims={self.cancel.size}, "
+            f"{self.believed_tolerance:g}, reps={self.cancel.size}, "
             f"p_cancel={self.p_cancel:.4f}, std_error={self.std_error:.4f})"
         )
 
@@ -976,11 +976,11 @@ def simulate(
     params: ConsentModel,
     tolerance: float,
     believed_tolerance: float,
-    n_sims: int = 20_000,
+    reps: int = 20_000,
     seed: int | np.random.Generator | None = None,
     grid_size: int = 801,
 ) -> Simulation:
-    """Simulate ``n_sims`` counties: grievance, turnout, the city's inference and its decision.
+    """Simulate ``reps`` counties: grievance, turnout, the city's inference and its decision.
 
     Each county draws ``g ~ U(0, 1)``, residents turn out at ``n(g; tau)``, the city sees
     ``n + N(0, eta**2)``, computes the posterior mean of ``g**2`` under ``tau_hat`` by
@@ -995,7 +995,7 @@ def simulate(
         The tolerance ``tau`` the county chose, between 0 and 1.
     believed_tolerance : float
         The tolerance ``tau_hat`` the city believes it chose, between 0 and 1.
-    n_sims : int, default 20000
+    reps : int, default 20000
         Number of simulated counties.
     seed : int or numpy.random.Generator, optional
         Seed or generator; the same seed gives the same counties.
@@ -1009,16 +1009,16 @@ def simulate(
 
     Examples
     --------
-    >>> sim = simulate(ConsentModel(), 1.0, 0.0, n_sims=2000, seed=7)
+    >>> sim = simulate(ConsentModel(), 1.0, 0.0, reps=2000, seed=7)
     >>> 0.88 < sim.p_cancel < 0.95
     True
-    >>> simulate(ConsentModel(), 1.0, 0.0, n_sims=2000, seed=7).p_cancel == sim.p_cancel
+    >>> simulate(ConsentModel(), 1.0, 0.0, reps=2000, seed=7).p_cancel == sim.p_cancel
     True
     """
     params = _check_model(params)
     tau = _check_number(tolerance, "tolerance", low=0.0, high=1.0)
     tau_hat = _check_number(believed_tolerance, "believed_tolerance", low=0.0, high=1.0)
-    n = check_positive_int(n_sims, "n_sims")
+    n = check_positive_int(reps, "reps")
     size = check_positive_int(grid_size, "grid_size")
     rng = as_generator(seed)
     grievance = rng.uniform(0.0, 1.0, n)
@@ -1105,7 +1105,7 @@ class ScenarioComparison:
 
 def compare_scenarios(
     params: ConsentModel | None = None,
-    n_sims: int = 20_000,
+    reps: int = 20_000,
     seed: int | np.random.Generator | None = None,
     scenarios: dict[str, tuple[float, float]] | None = None,
 ) -> ScenarioComparison:
@@ -1115,7 +1115,7 @@ def compare_scenarios(
     ----------
     params : ConsentModel, optional
         The model's parameters; the defaults of :class:`ConsentModel` if omitted.
-    n_sims : int, default 20000
+    reps : int, default 20000
         Number of simulated counties per scenario.
     seed : int or numpy.random.Generator, optional
         Seed or generator for the common grievances and observation errors.
@@ -1129,7 +1129,7 @@ def compare_scenarios(
 
     Examples
     --------
-    >>> comparison = compare_scenarios(n_sims=4000, seed=2024)
+    >>> comparison = compare_scenarios(reps=4000, seed=2024)
     >>> comparison.table[["scenario", "p_cancel_exact"]].round(3)
                        scenario  p_cancel_exact
     0              no tolerance           0.415
@@ -1140,7 +1140,7 @@ def compare_scenarios(
     True
     """
     params = ConsentModel() if params is None else _check_model(params)
-    n = check_positive_int(n_sims, "n_sims")
+    n = check_positive_int(reps, "reps")
     chosen = dict(SCENARIOS if scenarios is None else scenarios)
     if not chosen:
         raise ValueError("scenarios must name at least one scenario; got none")

@@ -16,14 +16,13 @@ import numpy as np
 import pandas as pd
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+from ._linalg import arm_indicators, check_full_rank, fixed_effect_dummies
 from ._validation import (
     as_column_list,
     check_columns,
     check_dataframe,
     check_numeric,
 )
-from .estimation import _arm_indicators
-from .fast import check_full_rank, fixed_effect_dummies
 from .results import EstimationResult, drop_missing, tidy_table
 
 __all__ = ["ordered_model"]
@@ -99,7 +98,7 @@ def ordered_model(
         raise ValueError(
             f"outcome {outcome!r} must take at least two values to order; got {categories}"
         )
-    parts = [_arm_indicators(kept, condition, reference)]
+    parts = [arm_indicators(kept, condition, reference)]
     arms = list(parts[0].columns)
     if covs:
         parts.append(kept[covs].astype(float))

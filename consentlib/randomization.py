@@ -11,17 +11,8 @@ design: fixed counts, blocks and the acceptance rule.
 :func:`complete_ra`, :func:`block_ra` and :func:`rerandomize` are thin wrappers: each builds a
 :class:`Design` and draws once.
 
-How a design is drawn. Within a block (the whole sample is one block in a complete design)
-the number of units that each condition receives is either fixed (``m_each``) or, with
-``prob_each``, floor(n_b p_a) plus at most one unit of the block's remainder. The remainder goes
-to distinct conditions drawn with Sampford's (1967) method, whose inclusion probabilities equal
-the fractional parts n_b p_a - floor(n_b p_a) exactly, so that every unit's marginal
-probability is exactly p_a. When the remainder is a single unit (always so with two
-conditions) this is randomizr's rule, a draw with probabilities proportional to the fractional
-parts. For a remainder of two or more units randomizr draws sequentially with those
-probabilities, which does not in general give the stated marginal probabilities; Sampford's
-design does. The units of each block are then put in a random order (random keys sorted within
-blocks) and dealt the block's conditions.
+How a design is drawn (Sampford's method for the remainders of ``prob_each``) is explained on
+the book's API page.
 
 Examples
 --------
@@ -54,16 +45,18 @@ from numpy.typing import ArrayLike
 from scipy import sparse, stats
 
 from consentlib._validation import (
-    DEFAULT_CONDITIONS,
+    as_column_list,
     as_generator,
+    check_columns,
     check_conditions,
+    check_dataframe,
     check_numeric,
     check_positive_int,
     check_probability,
 )
 
 __all__ = [
-    "DEFAULT_CONDITIONS",
+    "TWO_ARMS",
     "Design",
     "RerandomizationResult",
     "block_ra",
@@ -73,6 +66,9 @@ __all__ = [
 ]
 
 SeedLike = int | np.random.Generator | None
+
+#: The conditions when none are given: two arms, as in randomizr.
+TWO_ARMS: tuple[str, ...] = ("control", "treatment")
 
 # Tolerance for the floating-point arithmetic of expected counts n_b * p.
 _TOL = 1e-9
@@ -531,6 +527,16 @@ def _check_probs(values: object, n_arms: int, name: str) -> np.ndarray:
     return array
 
 
+def _from_data(data: pd.DataFrame | None, value: object, name: str) -> object:
+    """With ``data``, read the column(s) that ``value`` names; without it, ``value`` itself."""
+    if data is None:
+        return value
+    data = check_dataframe(data)
+    columns = as_column_list(value, name)
+    check_columns(data, columns, f"{name} column")
+    return data[columns[0]] if isinstance(value, str) else data[columns]
+
+
 def _check_blocks(blocks: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the block labels as given, each unit's block index and the sorted labels."""
     if blocks is None or isinstance(blocks, str):
@@ -729,7 +735,7 @@ class Design:
     def complete(
         cls,
         n: int,
-        conditions: Sequence[str] = DEFAULT_CONDITIONS,
+        conditions: Sequence[str] = TWO_ARMS,
         *,
         m_each: ArrayLike | None = None,
         prob_each: ArrayLike | None = None,
@@ -741,7 +747,7 @@ class Design:
         n : int
             Number of units.
         conditions : sequence of str
-            Condition labels, at least two.
+            Condition labels, at least two; by default ``("control", "treatment")``.
         m_each : sequence of int, optional
             Exact number of units for each condition; must sum to ``n``.
         prob_each : sequence of float, optional
@@ -756,8 +762,8 @@ class Design:
 
         Examples
         --------
-        >>> Design.complete(10).n_assignments  # 3 x 10!/(4! 3! 3!)
-        12600
+        >>> Design.complete(10).n_assignments  # 10!/(5! 5!)
+        252
         >>> Design.complete(5, ("control", "treatment"), m_each=[3, 2]).probabilities.iloc[0]
         control      0.6
         treatment    0.4
@@ -773,20 +779,22 @@ class Design:
     @classmethod
     def blocked(
         cls,
-        blocks: ArrayLike,
-        conditions: Sequence[str] = DEFAULT_CONDITIONS,
+        blocks: ArrayLike | str,
+        conditions: Sequence[str] = TWO_ARMS,
         *,
         m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
+        data: pd.DataFrame | None = None,
     ) -> Design:
         """Complete random assignment within each block, as randomizr's ``block_ra``.
 
         Parameters
         ----------
-        blocks : array-like
-            Each unit's block label (for example the enumerator who interviewed it).
+        blocks : array-like or str
+            Each unit's block label (for example the enumerator who interviewed it), or, with
+            ``data``, the name of the column that holds them.
         conditions : sequence of str
-            Condition labels, at least two.
+            Condition labels, at least two; by default ``("control", "treatment")``.
         m_each : array-like, mapping or DataFrame, optional
             Counts per condition. A single vector applies to every block (each block must then
             have ``sum(m_each)`` units); per-block counts are a mapping ``{block: counts}``, a
@@ -796,6 +804,8 @@ class Design:
             Probabilities per condition, applied within each block as in
             :meth:`Design.complete`; a single vector or per-block rows like ``m_each``. With
             neither, the conditions are equally likely within every block.
+        data : pandas.DataFrame, optional
+            The units, one row each, when ``blocks`` is a column name.
 
         Returns
         -------
@@ -803,6 +813,8 @@ class Design:
 
         Examples
         --------
+        >>> Design.blocked("class", data=pd.DataFrame({"class": list("AABB")})).n_assignments
+        4
         >>> blocks = ["A", "A", "B", "B", "C", "C", "C"]
         >>> Design.blocked(blocks, ("control", "treatment")).n_assignments  # 2 x 2 x 6
         24
@@ -812,7 +824,7 @@ class Design:
         ['treatment', 'treatment']
         """
         conditions = check_conditions(conditions)
-        values, index, labels = _check_blocks(blocks)
+        values, index, labels = _check_blocks(_from_data(data, blocks, "blocks"))
         sizes = np.bincount(index, minlength=len(labels))
         options, description = _block_options(labels, sizes, conditions, m_each, prob_each)
         return cls(conditions, values, _make_plan(index, labels, options, description))
@@ -884,14 +896,15 @@ class Design:
     @classmethod
     def rerandomized(
         cls,
-        covariates: pd.DataFrame | ArrayLike,
-        conditions: Sequence[str] = DEFAULT_CONDITIONS,
+        covariates: pd.DataFrame | ArrayLike | str | Sequence[str],
+        conditions: Sequence[str] = TWO_ARMS,
         *,
-        blocks: ArrayLike | None = None,
+        blocks: ArrayLike | str | None = None,
         m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
         acceptance_prob: float = 0.1,
         max_draws: int = 100_000,
+        data: pd.DataFrame | None = None,
     ) -> Design:
         """Rerandomization (Morgan and Rubin 2012): accept only well-balanced assignments.
 
@@ -922,13 +935,14 @@ class Design:
 
         Parameters
         ----------
-        covariates : DataFrame or array-like
+        covariates : DataFrame, array-like, or column name(s)
             One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing
-            values.
+            values; with ``data``, the names of its columns that hold them.
         conditions : sequence of str
-            Condition labels, at least two.
-        blocks : array-like, optional
-            Each unit's block label; the base design is then blocked.
+            Condition labels, at least two; by default ``("control", "treatment")``.
+        blocks : array-like or str, optional
+            Each unit's block label (or with ``data`` its column); the base design is then
+            blocked.
         m_each, prob_each : optional
             Counts or probabilities of the base design, as in :meth:`Design.complete` and
             :meth:`Design.blocked`.
@@ -936,6 +950,8 @@ class Design:
             Target share of base draws accepted, strictly between 0 and 1.
         max_draws : int
             Most base draws per accepted assignment before drawing gives up with an error.
+        data : pandas.DataFrame, optional
+            The units, one row each, when ``covariates`` and ``blocks`` are column names.
 
         Returns
         -------
@@ -956,7 +972,9 @@ class Design:
         Morgan, K. L., and Rubin, D. B. (2012). Rerandomization to improve covariate balance in
         experiments. The Annals of Statistics 40(2): 1263-1282.
         """
-        frame = _check_covariates(covariates)
+        frame = _check_covariates(_from_data(data, covariates, "covariates"))
+        if blocks is not None:
+            blocks = _from_data(data, blocks, "blocks")
         acceptance_prob = check_probability(acceptance_prob, "acceptance_prob")
         max_draws = check_positive_int(max_draws, "max_draws")
         if blocks is None:
@@ -1179,8 +1197,8 @@ class Design:
             kept_criteria.append(criteria[accepted])
             got += accepted.size
             if got == reps:
-                n_draws = drawn + int(accepted[-1]) + 1
-                return np.concatenate(kept_codes), np.concatenate(kept_criteria), n_draws
+                used = drawn + int(accepted[-1]) + 1
+                return np.concatenate(kept_codes), np.concatenate(kept_criteria), used
             drawn += batch
             if drawn >= budget or (got == 0 and drawn >= balance.max_draws):
                 raise ValueError(
@@ -1335,7 +1353,7 @@ class RerandomizationResult:
         Its balance criterion M.
     threshold : float
         The largest accepted M.
-    n_draws : int
+    reps : int
         How many base assignments were drawn, the accepted one included.
     design : Design
         The rerandomized design, from which randomization inference draws.
@@ -1344,7 +1362,7 @@ class RerandomizationResult:
     assignment: np.ndarray
     criterion: float
     threshold: float
-    n_draws: int
+    reps: int
     design: Design
 
     def __repr__(self) -> str:
@@ -1352,7 +1370,7 @@ class RerandomizationResult:
         shares = ", ".join(f"{c}: {int(v)}" for c, v in counts.fillna(0).items())
         return (
             f"RerandomizationResult(criterion={self.criterion:.4g} <= threshold="
-            f"{self.threshold:.4g}, accepted on draw {self.n_draws:,}; {shares})"
+            f"{self.threshold:.4g}, accepted on draw {self.reps:,}; {shares})"
         )
 
 
@@ -1363,7 +1381,7 @@ class RerandomizationResult:
 
 def complete_ra(
     n: int,
-    conditions: Sequence[str] = DEFAULT_CONDITIONS,
+    conditions: Sequence[str] = TWO_ARMS,
     *,
     m_each: ArrayLike | None = None,
     prob_each: ArrayLike | None = None,
@@ -1376,7 +1394,7 @@ def complete_ra(
     n : int
         Number of units.
     conditions : sequence of str
-        Condition labels; by default control, treatment and placebo.
+        Condition labels; by default ``("control", "treatment")``, as in randomizr.
     m_each : sequence of int, optional
         Exact number of units per condition, summing to ``n``.
     prob_each : sequence of float, optional
@@ -1385,6 +1403,8 @@ def complete_ra(
         probability is exactly p. With neither argument, the conditions are equally likely.
     seed : int, numpy.random.Generator or None
         Seed or generator.
+    data : pandas.DataFrame, optional
+        The units, one row each, when ``blocks`` is a column name.
 
     Returns
     -------
@@ -1393,9 +1413,9 @@ def complete_ra(
 
     Examples
     --------
-    >>> z = complete_ra(9, seed=42)
+    >>> z = complete_ra(10, seed=42)
     >>> sorted((str(c), int((z == c).sum())) for c in set(z))
-    [('control', 3), ('placebo', 3), ('treatment', 3)]
+    [('control', 5), ('treatment', 5)]
     >>> complete_ra(4, ("control", "treatment"), m_each=[1, 3], seed=1).tolist().count("treatment")
     3
 
@@ -1408,20 +1428,22 @@ def complete_ra(
 
 def block_ra(
     blocks: ArrayLike,
-    conditions: Sequence[str] = DEFAULT_CONDITIONS,
+    conditions: Sequence[str] = TWO_ARMS,
     *,
     m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     seed: SeedLike = None,
+    data: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Block random assignment: complete random assignment within each block.
 
     Parameters
     ----------
-    blocks : array-like
-        Each unit's block label, for example the enumerator who interviewed the respondent.
+    blocks : array-like or str
+        Each unit's block label, for example the enumerator who interviewed the respondent;
+        with ``data``, the name of the column that holds them.
     conditions : sequence of str
-        Condition labels; by default control, treatment and placebo.
+        Condition labels; by default ``("control", "treatment")``, as in randomizr.
     m_each : array-like, mapping or DataFrame, optional
         Counts per condition: one vector for every block, or per-block rows
         (``{block: counts}``, a DataFrame indexed by block, or a 2-D array in sorted block
@@ -1448,20 +1470,21 @@ def block_ra(
     ----------
     Coppock, A. (2023). randomizr: ``block_ra``.
     """
-    design = Design.blocked(blocks, conditions, m_each=m_each, prob_each=prob_each)
+    design = Design.blocked(blocks, conditions, m_each=m_each, prob_each=prob_each, data=data)
     return design.draw(1, seed=seed)[0]
 
 
 def rerandomize(
-    covariates: pd.DataFrame | ArrayLike,
-    conditions: Sequence[str] = DEFAULT_CONDITIONS,
+    covariates: pd.DataFrame | ArrayLike | str | Sequence[str],
+    conditions: Sequence[str] = TWO_ARMS,
     *,
-    blocks: ArrayLike | None = None,
+    blocks: ArrayLike | str | None = None,
     m_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     prob_each: ArrayLike | Mapping | pd.DataFrame | None = None,
     acceptance_prob: float = 0.1,
     seed: SeedLike = None,
     max_draws: int = 100_000,
+    data: pd.DataFrame | None = None,
 ) -> RerandomizationResult:
     """Rerandomization (Morgan and Rubin 2012): draw until the covariates are balanced.
 
@@ -1474,12 +1497,13 @@ def rerandomize(
 
     Parameters
     ----------
-    covariates : DataFrame or array-like
-        One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing values.
+    covariates : DataFrame, array-like, or column name(s)
+        One row per unit (a 2-D array, or 1-D for one covariate), numeric, no missing values;
+        with ``data``, the names of its columns that hold them.
     conditions : sequence of str
-        Condition labels; by default control, treatment and placebo.
-    blocks : array-like, optional
-        Each unit's block label.
+        Condition labels; by default ``("control", "treatment")``, as in randomizr.
+    blocks : array-like or str, optional
+        Each unit's block label, or with ``data`` the name of its column.
     m_each, prob_each : optional
         Counts or probabilities of the base design, as in :func:`complete_ra` and
         :func:`block_ra`.
@@ -1489,6 +1513,8 @@ def rerandomize(
         Seed or generator.
     max_draws : int
         Most draws before giving up with a ValueError.
+    data : pandas.DataFrame, optional
+        The units, one row each, when ``covariates`` and ``blocks`` are column names.
 
     Returns
     -------
@@ -1501,7 +1527,7 @@ def rerandomize(
     >>> x = np.random.default_rng(0).normal(size=(30, 3))
     >>> result = rerandomize(x, acceptance_prob=0.05, seed=1)
     >>> result.criterion <= result.threshold, result.design.criterion_df
-    (True, 6)
+    (True, 3)
 
     References
     ----------
@@ -1516,12 +1542,13 @@ def rerandomize(
         prob_each=prob_each,
         acceptance_prob=acceptance_prob,
         max_draws=max_draws,
+        data=data,
     )
-    codes, criteria, n_draws = design._draw_accepted(1, as_generator(seed))
+    codes, criteria, reps = design._draw_accepted(1, as_generator(seed))
     return RerandomizationResult(
         assignment=_labels_array(design.conditions)[codes[0]],
         criterion=float(criteria[0]),
         threshold=float(design.threshold),
-        n_draws=n_draws,
+        reps=reps,
         design=design,
     )

@@ -8,7 +8,7 @@ draws many assignments and outcomes at once and reports how the estimator behave
 root mean squared error and the coverage of its confidence intervals.
 
 Everything is vectorized: each simulated experiment is a row of a matrix, and the estimates and
-standard errors for all rows come from :func:`consentlib.fast.batched_ols`.
+standard errors for all rows come from ``consentlib._linalg.batched_ols``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._linalg import BATCHED_SE_TYPES, batched_ols, regressor_basis
 from ._validation import as_generator, check_positive_int, check_probability
-from .fast import BATCHED_SE_TYPES, batched_ols, regressor_basis
 from .randomization import Design
 
 __all__ = [
@@ -138,7 +138,7 @@ class PowerResult:
         confidence interval contains that effect) and ``mean_std_error``. Robust standard errors
         are conservative for the sample effect when effects vary from unit to unit, so coverage
         a little above 1 - alpha is expected.
-    sims : int
+    reps : int
         Simulated experiments per effect size.
     alpha : float
         The test's level.
@@ -149,7 +149,7 @@ class PowerResult:
     """
 
     table: pd.DataFrame
-    sims: int
+    reps: int
     alpha: float
     se_type: str
     n: int
@@ -164,7 +164,7 @@ class PowerResult:
         from .plotting import power_curves
 
         ax = power_curves({f"n = {self.n}": self}, target=target, ax=ax)
-        ax.set_title(f"{self.sims:,} simulated experiments of {self.n} units per point")
+        ax.set_title(f"{self.reps:,} simulated experiments of {self.n} units per point")
         return ax
 
     def _repr_html_(self) -> str:
@@ -172,7 +172,7 @@ class PowerResult:
 
     def __repr__(self) -> str:
         return (
-            f"Power by simulation ({self.sims:,} experiments per row, n = {self.n}, "
+            f"Power by simulation ({self.reps:,} experiments per row, n = {self.n}, "
             f"{self.se_type} standard errors, alpha = {self.alpha})\n"
             + self.table.to_string(float_format=lambda v: f"{v:.3f}")
         )
@@ -185,11 +185,11 @@ def simulate_power(
     *,
     shift: float | Sequence[float],
     control_probabilities: Sequence[float] | None = None,
-    fixed_effects: Sequence | None = None,
+    fixed_effect_labels: Sequence | None = None,
     block_shifts: Sequence[float] | None = None,
-    se_type: str = "classical",
+    se_type: str = "HC2",
     alpha: float = 0.05,
-    sims: int = 2000,
+    reps: int = 2000,
     seed: int | np.random.Generator | None = None,
 ) -> PowerResult:
     """Simulate the experiment many times and report power, bias and coverage.
@@ -200,7 +200,7 @@ def simulate_power(
     those shares in the control condition (a five-point scale, say); without them the response
     is the latent value itself. Each simulated experiment draws an assignment from ``design``
     and new ``e``; the estimator is OLS of the response on the treated indicator, with
-    ``fixed_effects`` as dummies.
+    ``fixed_effect_labels`` as dummies.
 
     Parameters
     ----------
@@ -213,15 +213,15 @@ def simulate_power(
         The latent effect, in standard deviations of the latent variable; several give a curve.
     control_probabilities : sequence of float, optional
         Shares of the response categories 1..K in control. None gives a normal outcome.
-    fixed_effects : sequence, optional
+    fixed_effect_labels : sequence, optional
         A label per unit (the enumerator, say) whose levels enter the estimator as dummies.
     block_shifts : sequence of float, optional
         A latent shift per unit (for example its enumerator's), added to every outcome.
-    se_type : {"classical", "HC0", "HC1", "HC2"}
+    se_type : {"HC2", "classical", "HC0", "HC1"}, default "HC2"
         The estimator's standard error.
     alpha : float
         The test's level; intervals have confidence 1 - alpha.
-    sims : int
+    reps : int
         Simulated experiments per value of ``shift``.
     seed : int or numpy.random.Generator, optional
         For the assignments and outcomes.
@@ -237,12 +237,12 @@ def simulate_power(
     Examples
     --------
     >>> design = Design.complete(100, conditions=("control", "treatment"))
-    >>> result = simulate_power(design, "treatment", "control", shift=0.5, sims=400, seed=1)
+    >>> result = simulate_power(design, "treatment", "control", shift=0.5, reps=400, seed=1)
     >>> 0.6 < float(result.table["power"].iloc[0]) < 0.8
     True
     """
     if not isinstance(design, Design):
-        raise ValueError(f"design must be a consentlib Design; got {type(design).__name__}")
+        raise TypeError(f"design must be a consentlib Design; got {type(design).__name__}")
     if set(design.conditions) != {treated, control} or len(design.conditions) != 2:
         raise ValueError(
             f"design must have exactly the conditions {(control, treated)}; it has "
@@ -252,7 +252,7 @@ def simulate_power(
     if se_type not in BATCHED_SE_TYPES:
         raise ValueError(f"se_type must be one of {BATCHED_SE_TYPES}; got {se_type!r}")
     check_probability(alpha, "alpha")
-    sims = check_positive_int(sims, "sims")
+    reps = check_positive_int(reps, "reps")
     shifts = np.atleast_1d(np.asarray(shift, dtype=float))
     if shifts.ndim != 1 or not np.all(np.isfinite(shifts)):
         raise ValueError(f"shift must be a number or a sequence of numbers; got {shift!r}")
@@ -260,16 +260,20 @@ def simulate_power(
     base = np.zeros(n) if block_shifts is None else np.asarray(block_shifts, dtype=float)
     if base.shape != (n,):
         raise ValueError(f"block_shifts must have one value per unit ({n}); got {base.shape}")
-    labels = pd.DataFrame({"fe": np.zeros(n) if fixed_effects is None else fixed_effects})
+    fe = np.zeros(n) if fixed_effect_labels is None else fixed_effect_labels
+    labels = pd.DataFrame({"fe": fe})
     if len(labels) != n:
-        raise ValueError(f"fixed_effects must have one label per unit ({n}); got {len(labels)}")
-    basis = regressor_basis(labels, [] if fixed_effects is None else ["fe"])
+        raise ValueError(
+            f"fixed_effect_labels must have one label per unit ({n}); got {len(labels)}"
+        )
+    basis = regressor_basis(labels, [] if fixed_effect_labels is None else ["fe"])
     treated_probability = design.probabilities[treated].to_numpy()
-    if fixed_effects is None and np.ptp(treated_probability) > 1e-9:
+    if fixed_effect_labels is None and np.ptp(treated_probability) > 1e-9:
         raise ValueError(
             f"the design gives units different probabilities of {treated!r} (from "
             f"{treated_probability.min():.3g} to {treated_probability.max():.3g}); pass its "
-            f"blocks as fixed_effects, or the estimator confounds the blocks with the treatment"
+            f"blocks as fixed_effect_labels, or the estimator confounds the blocks with the "
+            f"treatment"
         )
     cutpoints = None if control_probabilities is None else ordinal_cutpoints(control_probabilities)
     rng = as_generator(seed)
@@ -277,8 +281,8 @@ def simulate_power(
     critical = None
     rows = []
     for value in shifts:
-        treated_matrix = (design.draw_codes(sims, seed=rng) == t_code).astype(float)
-        latent = rng.standard_normal((sims, n)) + base
+        treated_matrix = (design.draw_codes(reps, seed=rng) == t_code).astype(float)
+        latent = rng.standard_normal((reps, n)) + base
         y0 = _responses(latent, cutpoints)
         y1 = _responses(latent + value, cutpoints)
         observed = np.where(treated_matrix == 1, y1, y0)
@@ -286,7 +290,7 @@ def simulate_power(
         undefined = int(np.isnan(std_errors).sum())
         if undefined:
             raise ValueError(
-                f"in {undefined} of {sims} simulated experiments a unit has leverage 1 (a fixed "
+                f"in {undefined} of {reps} simulated experiments a unit has leverage 1 (a fixed "
                 f"effect group with one unit, or with all its units in one arm), so "
                 f"se_type={se_type!r} is undefined; use se_type='HC1' or 'classical'"
             )
@@ -301,7 +305,7 @@ def simulate_power(
                 "shift": value,
                 "effect": response_scale_effect(value, control_probabilities),
                 "power": power,
-                "power_mc_se": np.sqrt(power * (1 - power) / sims),
+                "power_mc_se": np.sqrt(power * (1 - power) / reps),
                 "mean_estimate": estimates.mean(),
                 "bias": (estimates - sample_effect).mean(),
                 "rmse": np.sqrt(((estimates - sample_effect) ** 2).mean()),
@@ -310,7 +314,7 @@ def simulate_power(
             }
         )
     table = pd.DataFrame(rows).set_index("shift")
-    return PowerResult(table=table, sims=sims, alpha=alpha, se_type=se_type, n=n)
+    return PowerResult(table=table, reps=reps, alpha=alpha, se_type=se_type, n=n)
 
 
 def analytic_power(effect: float, std_error: float, df: float, alpha: float = 0.05) -> float:

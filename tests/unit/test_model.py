@@ -165,7 +165,6 @@ def test_conflict_probability_is_one_minus_acceptance():
         (lambda: bargaining_range(0.5, -0.1, 0.1), "superior_cost must be a number at least 0"),
         (lambda: optimal_offer(0.5, [0.1, -1.0]), "instability_cost must be numbers at least 0"),
         (lambda: optimal_offer(0.5, 0.1, 0.6, 0.4), "reservation_low must be less than"),
-        (lambda: optimal_offer_numeric(0.5, 0.1, "uniform"), "cdf must be a callable"),
         (lambda: optimal_offer_numeric(0.5, 0.1, lambda x: 1 - x), "cdf must be non-decreasing"),
         (lambda: optimal_offer_numeric(0.5, 0.1, lambda x: 2 * x), "cdf must return probab"),
         (lambda: optimal_offer_numeric(0.5, 0.1, np.sqrt, grid_size=1), "grid_size must be at"),
@@ -248,14 +247,14 @@ def test_city_never_cancels_when_the_benefit_exceeds_the_largest_possible_cost()
     """E[g^2] <= 1, so with B >= K the rule K E[rho] > B never fires."""
     model = ConsentModel(merger_benefit=3.0)
     assert cancel_probability(model, 1.0, 0.0) == 0.0
-    assert simulate(model, 1.0, 0.0, n_sims=500, seed=1).p_cancel == 0.0
+    assert simulate(model, 1.0, 0.0, reps=500, seed=1).p_cancel == 0.0
 
 
 @pytest.mark.parametrize(("name", "pair"), list(SCENARIOS.items()))
 def test_exact_cancel_probability_agrees_with_simulation(name, pair):
     """Quadrature over the threshold rule and a 40,000-county simulation that computes every
     posterior agree within four Monte Carlo standard errors."""
-    sim = simulate(MODEL, *pair, n_sims=40_000, seed=5)
+    sim = simulate(MODEL, *pair, reps=40_000, seed=5)
     assert abs(sim.p_cancel - cancel_probability(MODEL, *pair)) < 4 * sim.std_error, name
 
 
@@ -346,9 +345,9 @@ def test_anticipated_tolerance_with_blame_is_worse_than_none():
 
 
 def test_same_seed_gives_the_same_counties_and_different_seeds_differ():
-    first = simulate(MODEL, 1.0, 1.0, n_sims=300, seed=11)
-    again = simulate(MODEL, 1.0, 1.0, n_sims=300, seed=np.random.default_rng(11))
-    other = simulate(MODEL, 1.0, 1.0, n_sims=300, seed=12)
+    first = simulate(MODEL, 1.0, 1.0, reps=300, seed=11)
+    again = simulate(MODEL, 1.0, 1.0, reps=300, seed=np.random.default_rng(11))
+    other = simulate(MODEL, 1.0, 1.0, reps=300, seed=12)
     np.testing.assert_array_equal(first.observed, again.observed)
     assert not np.array_equal(first.grievance, other.grievance)
     np.testing.assert_array_equal(
@@ -359,7 +358,7 @@ def test_same_seed_gives_the_same_counties_and_different_seeds_differ():
 def test_scenarios_share_their_counties():
     """Common random numbers: every scenario sees the same grievances, so a county cancelled
     without tolerance is also cancelled under unanticipated tolerance."""
-    comparison = compare_scenarios(MODEL, n_sims=3000, seed=8)
+    comparison = compare_scenarios(MODEL, reps=3000, seed=8)
     sims = comparison.simulations
     np.testing.assert_array_equal(
         sims["no tolerance"].grievance, sims["tolerance, anticipated"].grievance
@@ -369,7 +368,7 @@ def test_scenarios_share_their_counties():
 
 
 def test_results_cannot_be_changed_after_the_fact():
-    sim = simulate(MODEL, 0.0, 0.0, n_sims=10, seed=1)
+    sim = simulate(MODEL, 0.0, 0.0, reps=10, seed=1)
     with pytest.raises(ValueError):
         sim.grievance[0] = 0.5
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -385,9 +384,8 @@ def test_results_cannot_be_changed_after_the_fact():
         (lambda: ConsentModel(career_cost="high"), "career_cost must be a number greater than 0"),
         (lambda: simulate(MODEL, 1.5, 0.0), "tolerance must be a number between 0 and 1; got 1.5"),
         (lambda: simulate(MODEL, 0.0, -0.1), "believed_tolerance must be a number between 0 and"),
-        (lambda: simulate(MODEL, 0.0, 0.0, n_sims=0), "n_sims must be a whole number"),
+        (lambda: simulate(MODEL, 0.0, 0.0, reps=0), "reps must be a whole number"),
         (lambda: simulate(MODEL, 0.0, 0.0, seed="x"), "seed must be an int"),
-        (lambda: simulate({"c0": 0.8}, 0.0, 0.0), "params must be a ConsentModel"),
         (lambda: turnout(MODEL, 1.2, 0.0), "grievance must be numbers between 0 and 1; got 1.2"),
         (lambda: sweep(MODEL, "K", [1.0]), "parameter must be one of"),
         (lambda: sweep(MODEL, "career_cost", []), "values must hold at least one value"),
@@ -398,3 +396,10 @@ def test_results_cannot_be_changed_after_the_fact():
 def test_bad_model_inputs_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_wrong_types_raise_type_errors_naming_the_argument():
+    with pytest.raises(TypeError, match="cdf must be a callable distribution function; got 'u"):
+        optimal_offer_numeric(0.5, 0.1, "uniform")
+    with pytest.raises(TypeError, match="params must be a ConsentModel; got dict"):
+        simulate({"c0": 0.8}, 0.0, 0.0)

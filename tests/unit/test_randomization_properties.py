@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from consentlib.randomization import Design
 
+THREE = ("control", "treatment", "placebo")
+
 SETTINGS = settings(max_examples=40, deadline=None)
 
 
@@ -106,8 +108,8 @@ def test_criterion_is_unchanged_by_affine_maps_of_the_covariates(seed, n, k):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, k))
     mix = rng.normal(size=(k, k)) + 3 * np.eye(k)
-    design = Design.rerandomized(x, acceptance_prob=0.5)
-    moved = Design.rerandomized(x @ mix + rng.normal(size=k) * 100, acceptance_prob=0.5)
+    design = Design.rerandomized(x, THREE, acceptance_prob=0.5)
+    moved = Design.rerandomized(x @ mix + rng.normal(size=k) * 100, THREE, acceptance_prob=0.5)
     codes = design.base.draw_codes(10, seed=seed)
     np.testing.assert_allclose(moved.criterion(codes), design.criterion(codes), rtol=1e-7)
 
@@ -117,7 +119,7 @@ def test_criterion_is_unchanged_by_affine_maps_of_the_covariates(seed, n, k):
 def test_criterion_is_unchanged_by_relabelling_the_conditions(seed, n):
     """Swapping the labels of the conditions in an assignment leaves M unchanged."""
     rng = np.random.default_rng(seed)
-    design = Design.rerandomized(rng.normal(size=(n, 2)), acceptance_prob=0.5)
+    design = Design.rerandomized(rng.normal(size=(n, 2)), THREE, acceptance_prob=0.5)
     codes = design.base.draw_codes(10, seed=seed)
     relabelled = np.array([2, 0, 1], dtype=codes.dtype)[codes]
     np.testing.assert_allclose(design.criterion(relabelled), design.criterion(codes), rtol=1e-9)
@@ -148,9 +150,9 @@ def test_same_seed_same_draws_for_every_design(seed, reps):
     """A seed fixes the draws: the same seed gives the same assignments, for every design."""
     x = np.random.default_rng(0).normal(size=(12, 2))
     designs = [
-        Design.complete(12),
-        Design.blocked(np.repeat([0, 1, 2], 4), prob_each=[0.5, 0.25, 0.25]),
-        Design.rerandomized(x, blocks=np.repeat([0, 1], 6), acceptance_prob=0.5),
+        Design.complete(12, THREE),
+        Design.blocked(np.repeat([0, 1, 2], 4), THREE, prob_each=[0.5, 0.25, 0.25]),
+        Design.rerandomized(x, THREE, blocks=np.repeat([0, 1], 6), acceptance_prob=0.5),
     ]
     for design in designs:
         assert np.array_equal(

@@ -7,12 +7,18 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
+from errorbars import intervals, points
 from matplotlib.colors import to_hex
+from scipy import stats
 
-from consentlib.data import cases
-from consentlib.plotting import PALETTE, cases_grid, event_timeline
+from consentlib.data import cases, replication_data
+from consentlib.estimation import contrast, ols
+from consentlib.ma2019.figures import cases_grid, contrast_comparison, event_timeline
+from consentlib.ma2019.replication import replicate_tables
+from consentlib.plotting import PALETTE
 
 
 @pytest.fixture(autouse=True)
@@ -131,3 +137,57 @@ def test_cases_grid_rejects_a_single_string_for_attributes(grid_data):
 def test_cases_grid_names_a_missing_attribute(grid_data):
     with pytest.raises(ValueError, match="attribute 'sanctions'"):
         cases_grid(grid_data, ["sanctions"])
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    return replication_data()
+
+
+@pytest.fixture(scope="module")
+def fits(data) -> dict:
+    return replicate_tables(data).fits
+
+
+# ----------------------------------------------------------------------------------------------
+# contrast_comparison
+
+
+def test_contrast_comparison_draws_the_printed_estimates(fits):
+    ax = contrast_comparison(fits)
+    x, _ = points(ax.containers[0])
+    # Reference: Ma (2019), Tables 2, 3 and 4, the printed coefficients.
+    np.testing.assert_allclose(x, [0.7628, 0.3223, 0.4338])
+
+
+def test_contrast_comparison_builds_published_intervals_from_printed_errors(fits):
+    ax = contrast_comparison(fits)
+    half_widths = np.diff(intervals(ax.containers[0]), axis=1).ravel() / 2
+    # Reference: Ma (2019), Tables 2-4, the printed standard errors; the t quantile is scipy's,
+    # on the residual degrees of freedom of each reproduced fit.
+    df = [fits[n].table["df"].iloc[0] for n in (2, 3, 4)]
+    expected = stats.t.ppf(0.975, df) * np.array([0.13271, 0.1461, 0.1284])
+    np.testing.assert_allclose(half_widths, expected)
+
+
+def test_contrast_comparison_draws_the_reproduced_estimates(fits):
+    ax = contrast_comparison(fits)
+    x, _ = points(ax.containers[1])
+    terms = {2: "treatment", 3: "placebo", 4: "treatment"}
+    expected = [fits[n].table.loc[term, "estimate"] for n, term in terms.items()]
+    np.testing.assert_allclose(x, expected)
+
+
+def test_contrast_comparison_adds_extra_sources_on_the_matching_rows(data, fits):
+    single = ols(data, "support", "condition", fixed_effects="enumerator", se_type="classical")
+    pooled = contrast(single, "treatment - placebo").table
+    ax = contrast_comparison(fits, extra={"three arms": pooled})
+    assert [c.get_label() for c in ax.containers] == ["published", "reproduced", "three arms"]
+    x, y = points(ax.containers[2])
+    np.testing.assert_allclose(x, pooled["estimate"])
+    assert round(y[0]) == 2  # the treatment-placebo row, Table 4's
+
+
+def test_contrast_comparison_rejects_fits_without_a_table(fits):
+    with pytest.raises(ValueError, match="table number 3"):
+        contrast_comparison({2: fits[2], 4: fits[4]})

@@ -258,6 +258,10 @@ def test_contrast_reads_weights_and_rejects_unknown_terms():
     assert doubled["statistic"] == pytest.approx(single["statistic"])
     with pytest.raises(ValueError, match="names 'treatmnt', which is not a term"):
         contrast(fit, "treatmnt - placebo")
+    with pytest.raises(ValueError, match="non-empty string or a mapping; got ' '"):
+        contrast(fit, " ")
+    with pytest.raises(TypeError, match="non-empty string or a mapping; got 3"):
+        contrast(fit, 3)
 
 
 # --- balance ---------------------------------------------------------------------------------

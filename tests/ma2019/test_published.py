@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from consentlib.checks import matches_printed
-from consentlib.published import TABLE1, TABLES, decimals
+from consentlib.ma2019.checks import matches_printed
+from consentlib.ma2019.published import TABLE1, TABLES, decimals
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "paper" / "consent-to-contend.txt"
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "paper" / "consent-to-contend.txt"
 
 
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the article's text is not beside the checkout")

@@ -13,8 +13,8 @@ from reference_values import ATTAINABLE, PRINTED
 
 from consentlib import cli
 from consentlib.data import replication_data
-from consentlib.estimation import replicate_tables
-from consentlib.published import TABLE1, TABLES
+from consentlib.ma2019.published import TABLE1, TABLES
+from consentlib.ma2019.replication import replicate_tables
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def tables(data):
 
 
 def test_published_module_agrees_with_the_independent_transcription():
-    # consentlib.published and tests/reference_values.py were typed separately from the article.
+    # consentlib.ma2019.published and tests/reference_values.py were typed separately.
     for _, column, printed in TABLE1:
         assert PRINTED["table1"][column] == printed
     for spec in TABLES:
@@ -51,7 +51,7 @@ def test_tables_2_to_4_equal_statsmodels_on_the_two_arms(tables, data, spec):
         f"support ~ C(condition, Treatment('{spec.reference}')) + C(enumerator)", pair
     ).fit()
     name = f"C(condition, Treatment('{spec.reference}'))[T.{spec.treated}]"
-    table = tables.table(spec.number)
+    table = tables.as_printed(spec.number)
     effect_row = spec.treated.capitalize()
     assert table.loc[effect_row, "Estimate"] == pytest.approx(fit.params[name], abs=1e-12)
     assert table.loc[effect_row, "Std. Error"] == pytest.approx(fit.bse[name], abs=1e-12)
@@ -98,3 +98,11 @@ def test_console_script_is_installed():
     result = subprocess.run([script, "replicate"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "33 of 33 numbers reproduced" in result.stdout
+
+
+def test_replicated_tables_share_the_table_convention_and_refuse_an_unknown_table():
+    tables = replicate_tables(replication_data())
+    assert tables.table.equals(tables.comparison())
+    assert list(tables.as_printed(3).columns) == ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
+    with pytest.raises(ValueError, match=r"number must be one of \[2, 3, 4\]; got 5"):
+        tables.as_printed(5)

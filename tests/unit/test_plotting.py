@@ -1,4 +1,4 @@
-"""The Results chapter's figures: response distributions by arm and coefficient plots."""
+"""The core figures: response distributions by arm and coefficient plots."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from errorbars import intervals, points
 from matplotlib.colors import to_hex
-from scipy import stats
 
 from consentlib.data import replication_data
-from consentlib.estimation import contrast, ols, replicate_tables
+from consentlib.inference import randomization_inference
 from consentlib.plotting import (
     CONDITION_COLORS,
+    PALETTE,
     coefficient_plot,
-    contrast_comparison,
+    null_distribution,
     response_distribution,
 )
 
@@ -32,11 +33,6 @@ def _close_figures():
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return replication_data()
-
-
-@pytest.fixture(scope="module")
-def fits(data) -> dict:
-    return replicate_tables(data).fits
 
 
 @pytest.fixture
@@ -55,24 +51,12 @@ def _heights(ax) -> dict[str, list[float]]:
     return {bars.get_label(): [float(b.get_height()) for b in bars] for bars in ax.containers}
 
 
-def _points(container) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y of an error-bar container's markers."""
-    line = container.lines[0]
-    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
-
-
-def _intervals(container) -> np.ndarray:
-    """The (low, high) ends of an error-bar container's horizontal bars."""
-    segments = container.lines[2][0].get_segments()
-    return np.array([[segment[0][0], segment[1][0]] for segment in segments])
-
-
 # ----------------------------------------------------------------------------------------------
 # response_distribution
 
 
 def test_response_distribution_shares_match_a_crosstab(data):
-    ax = response_distribution(data, levels=[1, 2, 3, 4, 5])
+    ax = response_distribution(data, "support", "condition", levels=[1, 2, 3, 4, 5])
     # Reference: pandas' own row-normalized crosstab of the answered respondents.
     expected = pd.crosstab(data["condition"], data["support"], normalize="index")
     for arm, heights in _heights(ax).items():
@@ -80,14 +64,14 @@ def test_response_distribution_shares_match_a_crosstab(data):
 
 
 def test_response_distribution_keeps_category_order_and_arm_colours(data):
-    ax = response_distribution(data)
+    ax = response_distribution(data, "support", "condition")
     assert [bars.get_label() for bars in ax.containers] == ["control", "treatment", "placebo"]
     for bars in ax.containers:
         assert to_hex(bars.patches[0].get_facecolor()) == CONDITION_COLORS[bars.get_label()]
 
 
 def test_response_distribution_counts_only_answered_respondents(data):
-    ax = response_distribution(data)
+    ax = response_distribution(data, "support", "condition")
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     # Reference: the loader's docstring, 112 control, 113 treatment and 121 placebo answers.
     assert [t.split("\n")[1].split(",")[0] for t in texts] == ["n = 112", "n = 113", "n = 121"]
@@ -95,25 +79,27 @@ def test_response_distribution_counts_only_answered_respondents(data):
 
 def test_response_distribution_draws_a_zero_bar_for_an_unused_level():
     frame = pd.DataFrame({"support": [2, 3], "condition": ["control", "treatment"]})
-    ax = response_distribution(frame, levels=[1, 2, 3])
+    ax = response_distribution(frame, "support", "condition", levels=[1, 2, 3])
     assert _heights(ax) == {"control": [0.0, 1.0, 0.0], "treatment": [0.0, 0.0, 1.0]}
 
 
 def test_response_distribution_rejects_a_value_outside_the_levels():
     frame = pd.DataFrame({"support": [1, 7], "condition": ["control", "treatment"]})
     with pytest.raises(ValueError, match=r"'support' has the value 7"):
-        response_distribution(frame, levels=[1, 2, 3, 4, 5])
+        response_distribution(frame, "support", "condition", levels=[1, 2, 3, 4, 5])
 
 
 def test_response_distribution_rejects_labels_of_the_wrong_length(data):
     with pytest.raises(ValueError, match="one label per level"):
-        response_distribution(data, levels=[1, 2, 3, 4, 5], level_labels=["low", "high"])
+        response_distribution(
+            data, "support", "condition", levels=[1, 2, 3, 4, 5], level_labels=["low", "high"]
+        )
 
 
 def test_response_distribution_rejects_a_text_outcome():
     frame = pd.DataFrame({"support": ["high", "low"], "condition": ["control", "treatment"]})
     with pytest.raises(ValueError, match="'support' must be numeric"):
-        response_distribution(frame)
+        response_distribution(frame, "support", "condition")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -127,14 +113,14 @@ def test_coefficient_plot_draws_one_labelled_container_per_source(two_sources):
 
 def test_coefficient_plot_draws_the_given_estimates_and_intervals(two_sources):
     ax = coefficient_plot(two_sources)
-    x, _ = _points(ax.containers[0])
+    x, _ = points(ax.containers[0])
     np.testing.assert_allclose(x, [0.8, 0.3])
-    np.testing.assert_allclose(_intervals(ax.containers[0]), [[0.5, 1.1], [0.0, 0.6]])
+    np.testing.assert_allclose(intervals(ax.containers[0]), [[0.5, 1.1], [0.0, 0.6]])
 
 
 def test_coefficient_plot_skips_a_term_a_source_lacks(two_sources):
     ax = coefficient_plot(two_sources)
-    _, y = _points(ax.containers[1])
+    _, y = points(ax.containers[1])
     assert len(y) == 1 and round(y[0]) == 0  # only "treatment", on the first row
 
 
@@ -160,45 +146,21 @@ def test_coefficient_plot_rejects_an_empty_mapping():
         coefficient_plot({})
 
 
-# ----------------------------------------------------------------------------------------------
-# contrast_comparison
+def test_the_book_style_file_cycles_through_the_palette_and_draws_no_top_spine():
+    with plt.style.context("consentlib.book"):
+        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        assert [to_hex(c) for c in colors] == list(PALETTE)
+        assert plt.rcParams["axes.spines.top"] is False
 
 
-def test_contrast_comparison_draws_the_printed_estimates(fits):
-    ax = contrast_comparison(fits)
-    x, _ = _points(ax.containers[0])
-    # Reference: Ma (2019), Tables 2, 3 and 4, the printed coefficients.
-    np.testing.assert_allclose(x, [0.7628, 0.3223, 0.4338])
+def test_figures_leave_the_global_settings_alone():
+    # null_distribution used to switch on the book's style for every later figure.
+    frame = pd.DataFrame({"y": [15, 15, 20, 20, 10, 15, 30], "arm": list("tccccct")})
+    before = dict(plt.rcParams)
+    null_distribution(randomization_inference(frame, "y", "arm", "t", "c"))
+    assert dict(plt.rcParams) == before
 
 
-def test_contrast_comparison_builds_published_intervals_from_printed_errors(fits):
-    ax = contrast_comparison(fits)
-    half_widths = np.diff(_intervals(ax.containers[0]), axis=1).ravel() / 2
-    # Reference: Ma (2019), Tables 2-4, the printed standard errors; the t quantile is scipy's,
-    # on the residual degrees of freedom of each reproduced fit.
-    df = [fits[n].table["df"].iloc[0] for n in (2, 3, 4)]
-    expected = stats.t.ppf(0.975, df) * np.array([0.13271, 0.1461, 0.1284])
-    np.testing.assert_allclose(half_widths, expected)
-
-
-def test_contrast_comparison_draws_the_reproduced_estimates(fits):
-    ax = contrast_comparison(fits)
-    x, _ = _points(ax.containers[1])
-    terms = {2: "treatment", 3: "placebo", 4: "treatment"}
-    expected = [fits[n].table.loc[term, "estimate"] for n, term in terms.items()]
-    np.testing.assert_allclose(x, expected)
-
-
-def test_contrast_comparison_adds_extra_sources_on_the_matching_rows(data, fits):
-    single = ols(data, "support", "condition", fixed_effects="enumerator", se_type="classical")
-    pooled = contrast(single, "treatment - placebo").table
-    ax = contrast_comparison(fits, extra={"three arms": pooled})
-    assert [c.get_label() for c in ax.containers] == ["published", "reproduced", "three arms"]
-    x, y = _points(ax.containers[2])
-    np.testing.assert_allclose(x, pooled["estimate"])
-    assert round(y[0]) == 2  # the treatment-placebo row, Table 4's
-
-
-def test_contrast_comparison_rejects_fits_without_a_table(fits):
-    with pytest.raises(ValueError, match="table number 3"):
-        contrast_comparison({2: fits[2], 4: fits[4]})
+def test_coefficient_plot_names_estimates_of_the_wrong_type():
+    with pytest.raises(TypeError, match=r"estimates must be a non-empty mapping.*got DataFrame"):
+        coefficient_plot(pd.DataFrame({"estimate": [0.1]}))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 INDEX = BOOK / "exercises.md"
 CHAPTER_FILES = re.compile(r"0[1-8]-.+")  # chapters 1-8 are book/01-*.md|ipynb to book/08-*

@@ -23,7 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from consentlib.checks import (
+from consentlib.ma2019.checks import (
     FixedEffectCells,
     consistent_df,
     feasible_base_cells,
@@ -34,7 +34,7 @@ from consentlib.checks import (
     se_ratio_identity,
     t_is_consistent,
 )
-from consentlib.published import TABLES, PublishedRow, PublishedTable
+from consentlib.ma2019.published import TABLES, PublishedRow, PublishedTable
 
 # The six printed rows of Tables 2-4: (table, term) -> {"estimate": ..., ...} as strings.
 PRINTED_ROWS = {

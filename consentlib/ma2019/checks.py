@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import (
+from consentlib._validation import (
     check_columns,
     check_dataframe,
     check_labels_present,
@@ -47,6 +47,7 @@ from ._validation import (
     check_positive_int,
     check_single_column,
 )
+
 from .published import PublishedTable, decimals
 
 # A printed number: an optional "<" bound, an optional sign, digits with an optional decimal part.
@@ -559,7 +560,7 @@ def feasible_base_cells(
 
     Parameters
     ----------
-    tables : sequence of consentlib.published.PublishedTable
+    tables : sequence of consentlib.ma2019.published.PublishedTable
         The printed tables; each compares ``reference`` (its intercept's arm) with ``treated``.
     max_size : int
         The largest cell size tried in each arm.
@@ -580,7 +581,7 @@ def feasible_base_cells(
     As printed, no sizes fit them all; with Table 2's intercept read as 2.9400, one set does:
 
     >>> from dataclasses import replace
-    >>> from consentlib.published import TABLES
+    >>> from consentlib.ma2019.published import TABLES
     >>> len(feasible_base_cells(TABLES, max_size=130, max_respondents=368))
     0
     >>> table2 = replace(TABLES[0], intercept=replace(TABLES[0].intercept, estimate="2.9400"))
@@ -787,7 +788,7 @@ def _check_tables(tables: object) -> tuple[PublishedTable, ...]:
     for table in tables:
         if not isinstance(table, PublishedTable):
             raise ValueError(
-                f"tables must hold consentlib.published.PublishedTable objects; "
+                f"tables must hold consentlib.ma2019.published.PublishedTable objects; "
                 f"got {type(table).__name__}"
             )
         if table.reference == table.treated:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from notebooks.lab_session import SHOTS, read_in_jupyterlab, unresolved_markers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Read in JupyterLab from the Binder environment: the first notebook a student opens and the
 #: chapter with the most computed numbers, exercises and figures. The notebook test reads every

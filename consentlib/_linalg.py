@@ -1,4 +1,7 @@
-"""Vectorized OLS for many assignments or simulated datasets at once.
+"""The linear algebra the estimators share: design matrices, leverages, checks, batched OLS.
+
+This module is shared inside the package (its names are public to the other modules, not to
+readers). Vectorized OLS serves many assignments or simulated datasets at once.
 
 Randomization inference and power simulation refit the same regression thousands of times, each
 time with a different treatment indicator (and, in simulation, a different outcome). The other
@@ -14,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from ._validation import check_labels_present
 
 #: Standard errors :func:`batched_ols` computes.
 BATCHED_SE_TYPES = ("classical", "HC0", "HC1", "HC2")
@@ -232,3 +237,65 @@ def batched_ols(
             weights[undefined] = np.nan
         variance = np.einsum("ij,ij->i", d_resid**2, weights) / sum_sq**2
     return estimates, np.sqrt(variance), df
+
+
+SE_TYPES: dict[str, str] = {
+    "classical": "nonrobust",
+    "HC0": "HC0",
+    "HC1": "HC1",
+    "HC2": "HC2",
+    "HC3": "HC3",
+    "stata": "HC1",
+}
+
+INTERCEPT = "(Intercept)"
+
+
+def check_se_type(se_type: str) -> str:
+    """Return ``se_type`` when :data:`SE_TYPES` knows it; raise a ValueError otherwise."""
+    if se_type not in SE_TYPES:
+        raise ValueError(f"se_type must be one of {list(SE_TYPES)}; got {se_type!r}")
+    return se_type
+
+
+def check_leverage(
+    design: pd.DataFrame, kept: pd.DataFrame, describe: list[str], fixed: list[str], se_type: str
+) -> None:
+    """HC2 and HC3 divide by 1 - leverage: undefined when one observation fixes a coefficient.
+
+    The message names a fixed-effect group of one when that is the cause, and otherwise the
+    observation (its condition and groups, from the ``describe`` columns).
+    """
+    if se_type not in ("HC2", "HC3"):
+        return
+    for column in fixed:
+        sizes = kept[column].value_counts()
+        singletons = sizes[sizes == 1]
+        if len(singletons):
+            raise ValueError(
+                f"fixed effect {column!r} has a group with one observation "
+                f"({singletons.index[0]!r}); its leverage is 1, so se_type={se_type!r} is "
+                f"undefined. Use se_type='HC1' or 'classical', or merge the group."
+            )
+    leverage = leverages(design.to_numpy())
+    if leverage.max() >= LEVERAGE_ONE:
+        row = kept.iloc[int(np.argmax(leverage))]
+        where = ", ".join(f"{c}={row[c]!r}" for c in describe)
+        raise ValueError(
+            f"the observation with {where} has leverage 1: it alone determines a coefficient "
+            f"(an arm, cell or group with one observation), so se_type={se_type!r} is "
+            f"undefined. Use se_type='HC1' or 'classical', or merge the group."
+        )
+
+
+def arm_indicators(kept: pd.DataFrame, condition: str, reference: str) -> pd.DataFrame:
+    """A 0/1 column for every condition but ``reference``, in sorted order."""
+    check_labels_present(kept, condition, [reference], role="reference")
+    labels = kept[condition]
+    arms = [level for level in sorted(labels.unique(), key=str) if level != reference]
+    if not arms:
+        raise ValueError(
+            f"column {condition!r} holds only the reference {reference!r}; "
+            f"at least one other condition is needed"
+        )
+    return pd.DataFrame({a: (labels == a).to_numpy(float) for a in arms}, index=kept.index)

@@ -25,7 +25,7 @@ def _close_figures():
 @pytest.fixture(scope="module")
 def power_result():
     design = Design.complete(40, conditions=("control", "treatment"))
-    return simulate_power(design, "treatment", "control", shift=[0.0, 0.4, 0.8], sims=60, seed=5)
+    return simulate_power(design, "treatment", "control", shift=[0.0, 0.4, 0.8], reps=60, seed=5)
 
 
 def _artist(ax, gid: str):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from consentlib.fast import batched_ols, ols_coefficients, regressor_basis
+from consentlib._linalg import batched_ols, ols_coefficients, regressor_basis
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 from scipy import stats
 
 from consentlib.randomization import (
-    DEFAULT_CONDITIONS,
     Design,
     RerandomizationResult,
     block_ra,
@@ -21,6 +20,7 @@ from consentlib.randomization import (
 )
 
 TWO = ("control", "treatment")
+THREE = ("control", "treatment", "placebo")
 
 # Reference values, with their provenance -----------------------------------------------------
 # Numbers of possible assignments from randomizr's obtain_num_permutations: its documented
@@ -30,7 +30,12 @@ TWO = ("control", "treatment")
 RANDOMIZR_N_PERMUTATIONS = {
     "complete, N = 4": (Design.complete, (4, TWO), {}, 6),
     "blocked, A A B B C C C": (Design.blocked, (list("AABBCCC"), TWO), {}, 24),
-    "complete, N = 10, three arms": (Design.complete, (10,), {"prob_each": [1 / 3] * 3}, 12_600),
+    "complete, N = 10, three arms": (
+        Design.complete,
+        (10, THREE),
+        {"prob_each": [1 / 3] * 3},
+        12_600,
+    ),
 }
 
 
@@ -99,7 +104,7 @@ def test_n_assignments_matches_randomizr(case):
 
 def test_n_assignments_is_an_exact_python_int_for_large_designs():
     # 60! / (20!)^3, the multinomial coefficient, computed with math.factorial
-    n_assignments = Design.complete(60).n_assignments
+    n_assignments = Design.complete(60, THREE).n_assignments
     assert type(n_assignments) is int
     assert n_assignments == math.factorial(60) // math.factorial(20) ** 3
 
@@ -107,12 +112,12 @@ def test_n_assignments_is_an_exact_python_int_for_large_designs():
 SMALL_DESIGNS = {
     "complete, two arms, odd n": (lambda: Design.complete(5, TWO), [0] * 5, {0: [0.5, 0.5]}),
     "complete, three arms, remainder 2": (
-        lambda: Design.complete(5, prob_each=[0.3, 0.3, 0.4]),
+        lambda: Design.complete(5, THREE, prob_each=[0.3, 0.3, 0.4]),
         [0] * 5,
         {0: [0.3, 0.3, 0.4]},
     ),
     "complete, a zero fractional part": (
-        lambda: Design.complete(6, prob_each=[0.5, 0.25, 0.25]),
+        lambda: Design.complete(6, THREE, prob_each=[0.5, 0.25, 0.25]),
         [0] * 6,
         {0: [0.5, 0.25, 0.25]},
     ),
@@ -122,7 +127,7 @@ SMALL_DESIGNS = {
         {0: [0.5, 0.5], 1: [0.5, 0.5]},
     ),
     "blocked, three arms": (
-        lambda: Design.blocked(["a", "b", "a", "b", "b", "a", "b"]),
+        lambda: Design.blocked(["a", "b", "a", "b", "b", "a", "b"], THREE),
         [0, 1, 0, 1, 1, 0, 1],
         {0: [1 / 3] * 3, 1: [1 / 3] * 3},
     ),
@@ -144,7 +149,7 @@ def test_enumerate_lists_exactly_the_brute_force_assignments(case):
 
 def test_enumerate_returns_n_assignments_valid_distinct_rows_for_blocked_counts():
     blocks = ["x"] * 4 + ["y"] * 5
-    design = Design.blocked(blocks, m_each={"x": [2, 1, 1], "y": [1, 2, 2]})
+    design = Design.blocked(blocks, THREE, m_each={"x": [2, 1, 1], "y": [1, 2, 2]})
     rows = design.enumerate()
     # 4!/(2!1!1!) * 5!/(1!2!2!) = 12 * 30
     assert rows.shape == (12 * 30, 9)
@@ -155,7 +160,7 @@ def test_enumerate_returns_n_assignments_valid_distinct_rows_for_blocked_counts(
 
 def test_enumerate_refuses_designs_larger_than_max_assignments():
     with pytest.raises(ValueError, match=r"12,600 possible assignments.*max_assignments=1,000"):
-        Design.complete(10).enumerate(max_assignments=1_000)
+        Design.complete(10, THREE).enumerate(max_assignments=1_000)
 
 
 def test_enumerate_probabilities_give_exact_marginal_probabilities():
@@ -188,7 +193,7 @@ def test_enumerate_probabilities_match_the_frequency_of_count_vectors_in_draws()
 
 
 def test_equiprobable_is_true_for_fixed_counts_and_false_for_unequal_remainders():
-    assert Design.complete(10).equiprobable  # each remainder arm has probability 1/3
+    assert Design.complete(10, THREE).equiprobable  # each remainder arm has probability 1/3
     assert Design.blocked(list("AABBB"), TWO, m_each={"A": [1, 1], "B": [2, 1]}).equiprobable
     assert not Design.complete(7, ("a", "b", "c", "d"), prob_each=[0.1, 0.2, 0.3, 0.4]).equiprobable
 
@@ -197,7 +202,7 @@ def test_equiprobable_is_true_for_fixed_counts_and_false_for_unequal_remainders(
 
 MARGINAL_CASES = {
     "complete, default three arms, n = 10": (
-        lambda: Design.complete(10),
+        lambda: Design.complete(10, THREE),
         np.full((10, 3), 1 / 3),
     ),
     "complete, m_each": (
@@ -214,7 +219,7 @@ MARGINAL_CASES = {
         np.full((9, 2), 0.5),
     ),
     "blocked, prob_each with remainders": (
-        lambda: Design.blocked([0] * 5 + [1] * 7, prob_each=[0.2, 0.3, 0.5]),
+        lambda: Design.blocked([0] * 5 + [1] * 7, THREE, prob_each=[0.2, 0.3, 0.5]),
         np.tile([0.2, 0.3, 0.5], (12, 1)),
     ),
     "blocked, per-block counts": (
@@ -241,8 +246,10 @@ def test_probabilities_property_is_exact(case):
 
 def test_complete_ra_marginal_probabilities_by_simulation():
     rng = np.random.default_rng(1)
-    draws = np.array([complete_ra(7, prob_each=[0.2, 0.3, 0.5], seed=rng) for _ in range(4_000)])
-    codes = np.stack([draws == c for c in DEFAULT_CONDITIONS]).argmax(axis=0)
+    draws = np.array(
+        [complete_ra(7, THREE, prob_each=[0.2, 0.3, 0.5], seed=rng) for _ in range(4_000)]
+    )
+    codes = np.stack([draws == c for c in THREE]).argmax(axis=0)
     assert_marginals_within_4_se(codes, np.tile([0.2, 0.3, 0.5], (7, 1)))
 
 
@@ -258,11 +265,11 @@ def test_rerandomize_marginal_probabilities_stay_equal_across_arms():
     x = np.random.default_rng(3).normal(size=(12, 2))
     rng = np.random.default_rng(4)
     draws = np.array(
-        [rerandomize(x, acceptance_prob=0.3, seed=rng).assignment for _ in range(3_000)]
+        [rerandomize(x, THREE, acceptance_prob=0.3, seed=rng).assignment for _ in range(3_000)]
     )
-    codes = np.stack([draws == c for c in DEFAULT_CONDITIONS]).argmax(axis=0)
+    codes = np.stack([draws == c for c in THREE]).argmax(axis=0)
     assert_marginals_within_4_se(codes, np.full((12, 3), 1 / 3))
-    probabilities = Design.rerandomized(x, acceptance_prob=0.3).probabilities
+    probabilities = Design.rerandomized(x, THREE, acceptance_prob=0.3).probabilities
     assert probabilities.attrs["method"] == "exact (by symmetry)"
     np.testing.assert_allclose(probabilities.to_numpy(), 1 / 3)
 
@@ -285,8 +292,8 @@ def test_rerandomized_probabilities_of_unequal_arms_are_simulated_and_right():
 
 
 def test_complete_ra_m_each_fixes_counts():
-    z = complete_ra(9, m_each=[2, 3, 4], seed=8)
-    assert [int((z == c).sum()) for c in DEFAULT_CONDITIONS] == [2, 3, 4]
+    z = complete_ra(9, THREE, m_each=[2, 3, 4], seed=8)
+    assert [int((z == c).sum()) for c in THREE] == [2, 3, 4]
 
 
 def test_complete_ra_prob_each_gives_floor_counts_plus_distinct_remainder_arms():
@@ -302,7 +309,7 @@ def test_complete_ra_prob_each_gives_floor_counts_plus_distinct_remainder_arms()
 def test_block_ra_keeps_per_block_counts_from_a_mapping():
     blocks = np.array(["b", "a", "b", "a", "b", "c", "c"])
     m_each = {"a": [0, 1, 1], "b": [1, 1, 1], "c": [2, 0, 0]}
-    draws = Design.blocked(blocks, m_each=m_each).draw_codes(500, seed=10)
+    draws = Design.blocked(blocks, THREE, m_each=m_each).draw_codes(500, seed=10)
     for label, counts in m_each.items():
         in_block = draws[:, blocks == label]
         for arm, count in enumerate(counts):
@@ -326,7 +333,7 @@ def test_block_ra_reads_per_block_counts_from_a_dataframe():
 
 def test_block_ra_applies_a_single_m_each_to_every_block():
     blocks = np.repeat(["p", "q", "r"], 3)
-    draws = Design.blocked(blocks, m_each=[1, 1, 1]).draw_codes(300, seed=3)
+    draws = Design.blocked(blocks, THREE, m_each=[1, 1, 1]).draw_codes(300, seed=3)
     for label in "pqr":
         assert np.all(np.sort(draws[:, blocks == label], axis=1) == [0, 1, 2])
 
@@ -345,37 +352,43 @@ def test_block_ra_prob_each_keeps_each_block_within_floor_and_ceiling():
 
 def test_same_seed_gives_same_draws():
     x = np.random.default_rng(0).normal(size=(20, 2))
-    assert np.array_equal(complete_ra(20, seed=5), complete_ra(20, seed=5))
-    assert np.array_equal(block_ra([1, 2] * 10, seed=5), block_ra([1, 2] * 10, seed=5))
-    assert np.array_equal(rerandomize(x, seed=5).assignment, rerandomize(x, seed=5).assignment)
-    design = Design.complete(20, prob_each=[0.25, 0.25, 0.5])
+    assert np.array_equal(complete_ra(20, THREE, seed=5), complete_ra(20, THREE, seed=5))
+    assert np.array_equal(
+        block_ra([1, 2] * 10, THREE, seed=5), block_ra([1, 2] * 10, THREE, seed=5)
+    )
+    assert np.array_equal(
+        rerandomize(x, THREE, seed=5).assignment, rerandomize(x, THREE, seed=5).assignment
+    )
+    design = Design.complete(20, THREE, prob_each=[0.25, 0.25, 0.5])
     assert np.array_equal(design.draw_codes(50, seed=5), design.draw_codes(50, seed=5))
 
 
 def test_different_seeds_give_different_draws():
-    design = Design.complete(30)
+    design = Design.complete(30, THREE)
     assert not np.array_equal(design.draw_codes(5, seed=1), design.draw_codes(5, seed=2))
 
 
 def test_generator_is_accepted_and_advanced():
     rng = np.random.default_rng(6)
-    first, second = complete_ra(30, seed=rng), complete_ra(30, seed=rng)
+    first, second = complete_ra(30, THREE, seed=rng), complete_ra(30, THREE, seed=rng)
     assert not np.array_equal(first, second)
     replay = np.random.default_rng(6)
-    assert np.array_equal(complete_ra(30, seed=replay), first)
+    assert np.array_equal(complete_ra(30, THREE, seed=replay), first)
 
 
 def test_functions_are_one_draw_of_their_design():
     x = np.random.default_rng(0).normal(size=(15, 2))
     blocks = [0, 1, 2] * 5
     for seed in range(5):
-        assert np.array_equal(complete_ra(15, seed=seed), Design.complete(15).draw(1, seed=seed)[0])
         assert np.array_equal(
-            block_ra(blocks, seed=seed), Design.blocked(blocks).draw(1, seed=seed)[0]
+            complete_ra(15, THREE, seed=seed), Design.complete(15, THREE).draw(1, seed=seed)[0]
         )
-        design = Design.rerandomized(x, blocks=blocks)
         assert np.array_equal(
-            rerandomize(x, blocks=blocks, seed=seed).assignment, design.draw(1, seed=seed)[0]
+            block_ra(blocks, THREE, seed=seed), Design.blocked(blocks, THREE).draw(1, seed=seed)[0]
+        )
+        design = Design.rerandomized(x, THREE, blocks=blocks)
+        assert np.array_equal(
+            rerandomize(x, THREE, blocks=blocks, seed=seed).assignment, design.draw(1, seed=seed)[0]
         )
 
 
@@ -383,7 +396,7 @@ def test_functions_are_one_draw_of_their_design():
 
 
 def test_draw_codes_is_a_small_int_array_of_reps_by_n():
-    codes = Design.blocked([1, 1, 2, 2, 2]).draw_codes(7, seed=1)
+    codes = Design.blocked([1, 1, 2, 2, 2], THREE).draw_codes(7, seed=1)
     assert codes.shape == (7, 5)
     assert codes.dtype == np.int8
 
@@ -407,7 +420,7 @@ def test_design_repr_states_kind_size_and_count():
     assert text.startswith("Design(blocked:")
     assert "n=7" in text and "3 blocks" in text and "24 possible assignments" in text
     x = np.random.default_rng(0).normal(size=(10, 2))
-    text = repr(Design.rerandomized(pd.DataFrame(x, columns=["age", "income"])))
+    text = repr(Design.rerandomized(pd.DataFrame(x, columns=["age", "income"]), THREE))
     assert "rerandomized" in text and "['age', 'income']" in text and "4 df" in text
 
 
@@ -415,7 +428,7 @@ def test_rerandomization_result_is_frozen_and_readable():
     result = rerandomize(np.random.default_rng(0).normal(size=(12, 1)), TWO, seed=1)
     assert isinstance(result, RerandomizationResult)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.n_draws = 0
+        result.reps = 0
     assert "threshold" in repr(result) and "control: 6" in repr(result)
 
 
@@ -431,7 +444,7 @@ def test_probabilities_frame_is_a_fresh_copy():
 
 def test_threshold_is_the_chi_square_quantile_with_k_times_arms_minus_one_df():
     x = np.random.default_rng(0).normal(size=(30, 4))
-    design = Design.rerandomized(x, acceptance_prob=0.05)
+    design = Design.rerandomized(x, THREE, acceptance_prob=0.05)
     # scipy's chi-square quantile with k (A - 1) = 4 * 2 degrees of freedom
     assert design.criterion_df == 8
     assert design.threshold == pytest.approx(stats.chi2.ppf(0.05, 8), rel=1e-12)
@@ -439,13 +452,13 @@ def test_threshold_is_the_chi_square_quantile_with_k_times_arms_minus_one_df():
 
 def test_rerandomize_accepts_only_assignments_within_the_threshold():
     x = np.random.default_rng(1).normal(size=(40, 3))
-    design = Design.rerandomized(x, acceptance_prob=0.1)
+    design = Design.rerandomized(x, THREE, acceptance_prob=0.1)
     codes = design.draw_codes(2_000, seed=1)
     criteria = np.array([mahalanobis_multi_arm(x, row, 3) for row in codes[:200]])
     assert np.all(criteria <= design.threshold + 1e-9)
     assert np.all(design.criterion(codes) <= design.threshold)
-    result = rerandomize(x, acceptance_prob=0.1, seed=2)
-    codes = np.stack([result.assignment == c for c in DEFAULT_CONDITIONS]).argmax(axis=0)
+    result = rerandomize(x, THREE, acceptance_prob=0.1, seed=2)
+    codes = np.stack([result.assignment == c for c in THREE]).argmax(axis=0)
     assert result.criterion == pytest.approx(mahalanobis_multi_arm(x, codes, 3), rel=1e-9)
     assert result.criterion <= result.threshold
 
@@ -466,7 +479,7 @@ def test_two_arm_criterion_equals_morgan_rubin_formula():
 
 def test_three_arm_criterion_equals_the_sum_over_arms_formula():
     x = np.random.default_rng(9).normal(size=(31, 2))
-    design = Design.rerandomized(x, acceptance_prob=0.5)
+    design = Design.rerandomized(x, THREE, acceptance_prob=0.5)
     codes = design.base.draw_codes(30, seed=10)  # 31 units: the counts vary by draw
     expected = [mahalanobis_multi_arm(x, row, 3) for row in codes]
     np.testing.assert_allclose(design.criterion(codes), expected, rtol=1e-9)
@@ -478,7 +491,7 @@ def test_blocked_criterion_with_equal_shares_uses_the_block_weighted_covariance(
     rng = np.random.default_rng(11)
     blocks = np.repeat([0, 1, 2, 3], [6, 9, 3, 12])
     x = rng.normal(size=(30, 2)) + blocks[:, None] * np.array([1.0, -2.0])
-    design = Design.rerandomized(x, blocks=blocks, acceptance_prob=0.5)
+    design = Design.rerandomized(x, THREE, blocks=blocks, acceptance_prob=0.5)
     centred = x - pd.DataFrame(x).groupby(blocks).transform("mean").to_numpy()
     s_tilde = sum((blocks == b).sum() * np.cov(x[blocks == b], rowvar=False) for b in range(4)) / 30
     for row in design.base.draw_codes(20, seed=12):
@@ -494,7 +507,7 @@ def test_blocked_criterion_with_equal_shares_uses_the_block_weighted_covariance(
 def test_acceptance_rate_is_near_acceptance_prob_for_large_n():
     # The criterion is asymptotically chi-square, so about acceptance_prob of base draws pass.
     x = np.random.default_rng(12).normal(size=(600, 3))
-    design = Design.rerandomized(x, acceptance_prob=0.2)
+    design = Design.rerandomized(x, THREE, acceptance_prob=0.2)
     base = design.base.draw_codes(20_000, seed=13)
     rate = np.mean(design.criterion(base) <= design.threshold)
     assert abs(rate - 0.2) <= 4 * math.sqrt(0.2 * 0.8 / 20_000) + 0.005  # + finite-n slack
@@ -510,14 +523,12 @@ def test_acceptance_rate_is_near_acceptance_prob_with_pairs():
 
 
 def test_n_draws_averages_one_over_the_acceptance_rate():
-    # n_draws is geometric with success probability the acceptance rate.
+    # reps is geometric with success probability the acceptance rate.
     x = np.random.default_rng(16).normal(size=(60, 2))
     design = Design.rerandomized(x, TWO, acceptance_prob=0.1)
     rate = np.mean(design.criterion(design.base.draw_codes(40_000, seed=17)) <= design.threshold)
     rng = np.random.default_rng(18)
-    draws = np.array(
-        [rerandomize(x, TWO, acceptance_prob=0.1, seed=rng).n_draws for _ in range(400)]
-    )
+    draws = np.array([rerandomize(x, TWO, acceptance_prob=0.1, seed=rng).reps for _ in range(400)])
     se = math.sqrt((1 - rate) / rate**2 / 400)
     assert abs(draws.mean() - 1 / rate) <= 4 * se
     assert draws.min() >= 1
@@ -549,15 +560,15 @@ def test_rerandomized_blocked_design_keeps_block_counts():
 # Errors name what was wrong -------------------------------------------------------------------
 
 ERROR_CASES = {
-    "n zero": (lambda: complete_ra(0), r"n must be a whole number of at least 1; got 0"),
-    "n not whole": (lambda: complete_ra(2.5), r"n must be a whole number.*2\.5"),
-    "n a bool": (lambda: Design.complete(True), r"n must be a whole number.*True"),
+    "n zero": (lambda: complete_ra(0, THREE), r"n must be a whole number of at least 1; got 0"),
+    "n not whole": (lambda: complete_ra(2.5, THREE), r"n must be a whole number.*2\.5"),
+    "n a bool": (lambda: Design.complete(True, THREE), r"n must be a whole number.*True"),
     "m_each sum": (
-        lambda: complete_ra(10, m_each=[3, 3, 3]),
+        lambda: complete_ra(10, THREE, m_each=[3, 3, 3]),
         r"m_each must sum to the number of units \(10\).*\[3, 3, 3\].*sums to 9",
     ),
     "m_each length": (
-        lambda: complete_ra(10, m_each=[5, 5]),
+        lambda: complete_ra(10, THREE, m_each=[5, 5]),
         r"m_each must hold one count per condition \(3 conditions\)",
     ),
     "m_each negative": (
@@ -566,11 +577,11 @@ ERROR_CASES = {
     ),
     "m_each not whole": (lambda: complete_ra(3, TWO, m_each=[1.5, 1.5]), r"whole numbers"),
     "prob_each sum": (
-        lambda: complete_ra(10, prob_each=[0.5, 0.3, 0.1]),
+        lambda: complete_ra(10, THREE, prob_each=[0.5, 0.3, 0.1]),
         r"prob_each must sum to 1.*sums to 0\.9",
     ),
     "prob_each length": (
-        lambda: complete_ra(10, prob_each=[0.5, 0.5]),
+        lambda: complete_ra(10, THREE, prob_each=[0.5, 0.5]),
         r"prob_each must hold one probability per condition \(3 conditions\)",
     ),
     "prob_each negative": (
@@ -583,10 +594,13 @@ ERROR_CASES = {
     ),
     "conditions a string": (lambda: complete_ra(4, "treatment"), r"single string 'treatment'"),
     "blocks with missing labels": (
-        lambda: block_ra(["a", None, "b", np.nan]),
+        lambda: block_ra(["a", None, "b", np.nan], THREE),
         r"blocks has 2 missing label\(s\) \(first at position 1\)",
     ),
-    "blocks a string": (lambda: block_ra("abc"), r"blocks must give one block label per unit"),
+    "blocks a string": (
+        lambda: block_ra("abc", THREE),
+        r"blocks must give one block label per unit",
+    ),
     "m_each per block missing a block": (
         lambda: block_ra(["a", "b"], TWO, m_each={"a": [1, 0]}),
         r"m_each gives no row for block 'b'",
@@ -637,7 +651,7 @@ def test_collinear_covariates_are_named():
     x = pd.DataFrame(rng.normal(size=(20, 3)), columns=["age", "income", "tenure"])
     x["total"] = x["income"] + 2 * x["tenure"]
     with pytest.raises(ValueError, match=r"\['income', 'tenure', 'total'\] are collinear"):
-        Design.rerandomized(x)
+        Design.rerandomized(x, THREE)
 
 
 def test_a_covariate_constant_within_blocks_is_named():
@@ -718,3 +732,31 @@ def test_from_assignment_keeps_the_observed_counts():
             assert sorted(inside) == sorted(labels[blocks == block])
     with pytest.raises(ValueError, match=r"label\(s\) \['x'\] that are not among"):
         Design.from_assignment(["x", "c"], ("c", "t"))
+
+
+def test_randomization_functions_default_to_two_arms_as_randomizr_does():
+    # randomizr's complete_ra(N = 6) and block_ra(blocks) assign "0"/"1"; here control/treatment.
+    assert sorted(set(complete_ra(6, seed=1))) == ["control", "treatment"]
+    assert sorted(set(block_ra(["a"] * 4 + ["b"] * 4, seed=1))) == ["control", "treatment"]
+    x = np.random.default_rng(3).normal(size=(12, 2))
+    assert rerandomize(x, seed=1).design.conditions == ("control", "treatment")
+    assert Design.complete(6).conditions == Design.blocked(["a", "b"] * 3).conditions == TWO
+
+
+def test_blocks_and_covariates_can_be_column_names_of_data():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {
+            "class": np.repeat(["a", "b"], 10),
+            "age": rng.normal(40, 8, 20),
+            "male": rng.integers(0, 2, 20),
+        }
+    )
+    by_name = block_ra("class", seed=3, data=frame)
+    assert np.array_equal(by_name, block_ra(frame["class"], seed=3))
+    named = rerandomize(["age", "male"], blocks="class", seed=5, data=frame)
+    direct = rerandomize(frame[["age", "male"]], blocks=frame["class"], seed=5)
+    assert np.array_equal(named.assignment, direct.assignment)
+    assert named.design.covariate_names == ("age", "male")
+    with pytest.raises(ValueError, match="blocks column"):
+        Design.blocked("room", data=frame)

@@ -13,14 +13,14 @@ import pytest
 import reference_values as ref
 import statsmodels.formula.api as smf
 
-from consentlib.calibration import (
+from consentlib.data import REPLICATION_COLUMNS, replication_data
+from consentlib.ma2019.calibration import (
     DEFAULT_SEED,
     calibration_misses,
     generate_replication_data,
     main,
     to_csv_text,
 )
-from consentlib.data import REPLICATION_COLUMNS, replication_data
 
 OTHER_SEED = 7
 QUANTITIES = ("estimate", "std_error", "statistic", "p_value")

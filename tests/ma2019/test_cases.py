@@ -14,7 +14,7 @@ import pytest
 
 from consentlib.data import CASE_CATEGORIES, cases
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 COLUMNS = [
     "case_id",

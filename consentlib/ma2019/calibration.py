@@ -6,42 +6,8 @@ the experiment: the Table 1 means, and the estimates, standard errors, t statist
 of Tables 2 to 4. This module is the generator that builds it, and it regenerates the shipped
 file exactly from a seed.
 
-**How the calibration works.** Each of Tables 2 to 4 is an OLS regression of ``support`` on an
-arm indicator plus enumerator fixed effects, fitted to the respondents of two arms. With
-enumerator dummies, everything in the table is a function of three summaries per cell
-(enumerator x arm): the number of respondents ``n``, the sum of their responses ``S`` and the sum
-of their squared responses ``Q``.
-
-* The coefficient is a weighted average of the within-enumerator differences in means,
-  ``sum_e w_e (S_be/n_be - S_ae/n_ae) / W`` with ``w_e = n_ae n_be / (n_ae + n_be)`` and
-  ``W = sum_e w_e``; it is linear in the sums ``S``.
-* The intercept is the base enumerator's fitted mean in the reference arm; because residuals sum
-  to zero within each enumerator, ``n_1 * intercept + n_b1 * coefficient`` equals the (integer)
-  sum of the base enumerator's responses.
-* With classical standard errors, ``(SE_intercept / SE_coefficient) ** 2 = W / n_1 + p_1 ** 2``
-  (``p_1`` is the share of the base enumerator's respondents in the indicated arm) depends on the
-  counts alone, and the residual sum of squares is
-  ``Q_a + Q_b - sum_e (S_ae + S_be) ** 2 / n_e - coefficient ** 2 * W``.
-
-The generator works in that order. (1) It draws cell counts and keeps the draw whose count-only
-quantities leave the widest windows for the residual sums of squares. (2) It draws cell sums and
-moves them onto the targets with a reduced lattice basis (LLL, then Babai's nearest plane), which
-finds small integer moves that put the three coefficients inside their printed windows at once;
-it keeps the first draw for which integer sums of squares can put all three residual sums of
-squares inside their windows.
-(3) It spreads those sums of squares over the cells and picks, in each cell, a smooth
-distribution of 1 to 5 responses with exactly that ``n``, ``S`` and ``Q``. (4) It draws the
-Table 1 covariates, independent of the responses, hits the printed means exactly, and assigns
-them to respondents with the best balance across arms out of many random assignments.
-
-Table 2's printed intercept, 2.9403, cannot be reached together with everything else (the
-identities above leave no integer solution), and Table 4's printed 3.4643 can be reached only at
-the very edge of its rounding window (an intercept of exactly 3.46425 with a coefficient of
-exactly 0.43375). Both statements assume classical standard errors, the first enumerator as the
-base, base cells shared by the three tables and at most 368 respondents. The calibration accepts
-2.9400 or 2.9401 and 3.4642 or 3.4643 for them; with the base enumerator's cell sizes that the
-identities force (14 control, 14 treatment, 16 placebo), the data reach 2.9400 and 3.4642.
-Every other printed number is reached.
+How the calibration works, and which two printed intercepts no dataset can reach, is explained
+on the book's API page.
 """
 
 from __future__ import annotations
@@ -57,10 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from consentlib import published
 from consentlib._validation import DEFAULT_CONDITIONS, as_generator
-from consentlib.checks import printed_interval
-from consentlib.data import _replication_frame
+from consentlib.data import replication_frame
+from consentlib.ma2019 import published
+from consentlib.ma2019.checks import matches_printed, printed_interval
 
 #: The seed that generates the shipped file ``consentlib/datasets/replication.csv``.
 DEFAULT_SEED: int = 20161201
@@ -152,7 +118,7 @@ def _contrast(table: published.PublishedTable) -> _Contrast:
     )
 
 
-# The targets: Tables 1-4 as printed (consentlib.published), except that the intercepts of
+# The targets: Tables 1-4 as printed (consentlib.ma2019.published), except that the intercepts of
 # Tables 2 and 4 are held to the values that can be reached (see the module docstring).
 _CONTRASTS: tuple[_Contrast, ...] = tuple(_contrast(table) for table in published.TABLES)
 _P_BELOW = 0.001  # the article's "<0.001"
@@ -301,7 +267,7 @@ def calibration_misses(data: pd.DataFrame) -> list[str]:
     problems = []
     for column, printed in _TABLE1.items():
         mean = float(data[column].mean())
-        if not _rounds_to(mean, printed):
+        if not matches_printed(mean, printed.text):
             problems.append(f"Table 1 {column}: mean {mean:.6f} does not round to {printed.value}")
     for contrast in _CONTRASTS:
         reference, indicated = _ARMS[contrast.reference], _ARMS[contrast.indicated]
@@ -339,7 +305,7 @@ def calibration_misses(data: pd.DataFrame) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Regenerate the shipped CSV file from the command line.
 
-    Run as ``python -m consentlib.calibration [--output PATH] [--seed SEED]``.
+    Run as ``python -m consentlib.ma2019.calibration [--output PATH] [--seed SEED]``.
 
     Parameters
     ----------
@@ -356,11 +322,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):
     ...     main(["--help"])
-    >>> out.getvalue().splitlines()[0]
-    'usage: python -m consentlib.calibration [-h] [--output OUTPUT] [--seed SEED]'
+    >>> " ".join(out.getvalue().split()[:9])
+    'usage: python -m consentlib.ma2019.calibration [-h] [--output OUTPUT] [--seed SEED]'
     """
     parser = argparse.ArgumentParser(
-        prog="python -m consentlib.calibration",
+        prog="python -m consentlib.ma2019.calibration",
         description="Regenerate the synthetic replication data calibrated to Tables 1-4.",
     )
     parser.add_argument("--output", type=Path, default=None, help="where to write the CSV")
@@ -475,9 +441,7 @@ def _coefficient_window(contrast: _Contrast, base_sum: int) -> tuple[float, floa
     return low + _MARGIN * width, high - _MARGIN * width
 
 
-def _search_design(
-    rng: np.random.Generator, n_draws: int = 400_000, n_batches: int = 3
-) -> np.ndarray:
+def _search_design(rng: np.random.Generator, reps: int = 400_000, n_batches: int = 3) -> np.ndarray:
     """Draw analyzed cell counts (8 enumerators x 3 arms) with roomy residual windows.
 
     Each draw fixes the base enumerator's row and the arm totals; it keeps the draw whose
@@ -488,10 +452,10 @@ def _search_design(
     best_score, best = 0.0, None
     n_free = len(ENUMERATORS) - 1
     for _ in range(n_batches):
-        counts = np.empty((n_draws, len(ENUMERATORS), len(_ARMS)), dtype=np.int64)
+        counts = np.empty((reps, len(ENUMERATORS), len(_ARMS)), dtype=np.int64)
         counts[:, 0] = _BASE_COUNTS
-        class_size = rng.integers(13, 18, size=(n_draws, n_free - 1, 1))
-        counts[:, 1:-1] = class_size + rng.integers(-2, 3, size=(n_draws, n_free - 1, 3))
+        class_size = rng.integers(13, 18, size=(reps, n_free - 1, 1))
+        counts[:, 1:-1] = class_size + rng.integers(-2, 3, size=(reps, n_free - 1, 3))
         counts[:, -1] = _ARM_TOTALS - counts[:, :-1].sum(axis=1)
         last = counts[:, -1]
         keep = (last.min(axis=1) >= 10) & (last.max(axis=1) <= 20)
@@ -847,12 +811,7 @@ def _assemble(
     )
     frame = frame.iloc[order].reset_index(drop=True)
     frame.insert(0, "respondent_id", np.arange(1, len(frame) + 1))
-    return _replication_frame(frame)
-
-
-def _rounds_to(value: float, printed: _Printed) -> bool:
-    low, high = printed.window
-    return low <= value < high
+    return replication_frame(frame)
 
 
 def _packaged_path() -> Path:
