@@ -248,7 +248,7 @@ def student_data(student_id: str | int) -> pd.DataFrame:
 
     Each identifier gives its own reproducible dataset, built by the same machinery that
     calibrates :func:`replication_data` but from design targets (arm sizes, effects, enumerator
-    levels, noise) drawn from the identifier; see :mod:`consentlib.ma2019.personal`. An
+    levels, noise) drawn from the identifier; see ``consentlib.ma2019.personal``. An
     instructor gives each student an identifier, and the exercises' checks compute the right
     answer from that student's own data, so an answer copied from a classmate fails.
 

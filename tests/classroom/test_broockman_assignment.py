@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from conftest import ASSIGNMENT, ROOT, execute, output_text
+from classroom_helpers import ASSIGNMENT, ROOT, execute, output_text
 from scipy import stats
 from statsmodels.stats.weightstats import ttest_ind
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENT, execute, output_text
+from classroom_helpers import ASSIGNMENT, execute, output_text
 
 from consentlib.classroom.convention import is_solution, questions
-from consentlib.classroom.otter_format import write_otter_master
+from consentlib.cli import main
 
 OTTER = str(Path(sys.executable).with_name("otter"))
 SCAFFOLD = "# YOUR CODE HERE"
@@ -53,7 +53,9 @@ def _fill(student: Path, answers: list[str | None], target: Path) -> Path:
 @pytest.fixture(scope="module")
 def assigned(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("otter")
-    master = write_otter_master(ASSIGNMENT, work / "master", "broockman")
+    # As an instructor would: the command line writes the master notebook.
+    assert main(["otter-master", str(ASSIGNMENT), str(work / "master"), "--name", "broockman"]) == 0
+    master = work / "master" / "broockman.ipynb"
     done = subprocess.run(
         [OTTER, "assign", "-v", str(master), str(work / "dist")],
         capture_output=True,
@@ -124,12 +126,13 @@ def test_a_wrong_answer_gets_its_hint_and_blank_answers_fail(assigned, tmp_path)
         for c in notebook.cells
         if (m := re.match(r'grader\.check\("(\w+)"\)', c.source))
     }
-    hint = questions(nbformat.read(ASSIGNMENT, as_version=4))[0].checks[0].hint
-    assert hint in checks["q1"]
+    hints = [q.checks[0].hint for q in questions(nbformat.read(ASSIGNMENT, as_version=4))]
+    assert hints[0] in checks["q1"]
     assert "not the one computed from your data" in checks["q1"]
     for shown in (f"{right:.4f}", f"{right:.3f}", repr(float(right))):
         assert shown not in checks["q1"]
-    # The blank answers fail their checks, and are told to write one.
-    for name in ("q2", "q3"):
+    # The blank answers fail their checks, with their hints.
+    for name, hint in (("q2", hints[1]), ("q3", hints[2])):
         assert "All test cases passed" not in checks[name]
-        assert "no answer yet" in checks[name]
+        assert hint in checks[name]
+    assert "no answer yet" in checks["q2"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import statsmodels.formula.api as smf
-from conftest import FIXTURE
+from classroom_helpers import FIXTURE
 
 from consentlib.classroom.convention import questions
 from consentlib.classroom.otter_format import write_otter_master

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENT, FIXTURE, ROOT, execute
+from classroom_helpers import ASSIGNMENT, FIXTURE, ROOT, execute
 
 from consentlib.classroom.convention import is_solution, questions
 from consentlib.classroom.site import build_student_site
@@ -140,7 +140,25 @@ def test_markdown_pages_lose_their_solutions(edition):
         assert not DIRECTIVE.search(page.read_text(encoding="utf-8")), page.name
 
 
-@pytest.mark.parametrize("path", [ASSIGNMENT, FIXTURE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", BOOK_NOTEBOOKS, ids=lambda p: p.stem)
+def test_up_to_its_first_scaffold_a_student_notebook_runs_a_prefix_of_the_book(edition, path):
+    # Before its first scaffold, a student notebook runs exactly the code cells that open the
+    # book notebook, in order, none of them after a removed solution: what `make notebooks` runs
+    # without error. The fixture below is also executed (the assignment's student notebook runs
+    # whole in test_otter_pipeline).
+    book = nbformat.read(path, as_version=4)
+    student = nbformat.read(edition.root / "book" / path.name, as_version=4)
+    code = []
+    for cell in student.cells:
+        if SCAFFOLD_TAG in cell.metadata.get("tags", []):
+            break
+        if cell.cell_type == "code":
+            code.append(cell.source)
+    book_code = [c.source for c in book.cells if c.cell_type == "code"]
+    assert code == book_code[: len(code)]
+
+
+@pytest.mark.parametrize("path", [FIXTURE], ids=lambda p: p.stem)
 def test_a_student_notebook_runs_up_to_its_first_scaffold(tmp_path, path):
     shutil.copytree(path.parent, tmp_path / "book", dirs_exist_ok=True)
     edition = write_student_edition(_mini_book(tmp_path, path), tmp_path / "edition")
@@ -171,3 +189,12 @@ def test_the_student_website_carries_no_solution(tmp_path):
     assert 'class="solution' not in page and "solution-start" not in page
     for text in _solution_texts(nbformat.read(ASSIGNMENT, as_version=4)):
         assert text not in page, text
+
+
+def test_the_command_line_writes_the_student_edition(tmp_path, capsys):
+    from consentlib.cli import main
+
+    assert main(["student", str(tmp_path / "out"), "--source", str(ROOT)]) == 0
+    assert (tmp_path / "out" / "consent-to-contend-student.zip").is_file()
+    assert len(list((tmp_path / "out" / "book").glob("*.ipynb"))) == len(BOOK_NOTEBOOKS)
+    assert "student notebooks" in capsys.readouterr().out

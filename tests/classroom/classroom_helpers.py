@@ -1,11 +1,10 @@
-"""Shared fixtures of the classroom tests: where things are, and how to run a notebook."""
+"""What the classroom tests share: where things are, and how to run a notebook."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,8 +35,3 @@ def output_text(cell: nbformat.NotebookNode) -> str:
         parts.append(output.get("evalue", ""))
         parts.append("\n".join(output.get("traceback", [])))
     return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
-
-
-@pytest.fixture(scope="session")
-def root() -> Path:
-    return ROOT
