@@ -24,7 +24,7 @@ def check_number(
     expected : float
         The right answer, computed by the check from the student's data.
     rel, abs_tol : float
-        Relative and absolute tolerance (:func:`math.isclose`).
+        Relative and absolute tolerance (as in ``math.isclose``).
 
     Raises
     ------
