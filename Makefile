@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: browser book test unit doctest notebooks lint book-strict site-check lab lab-check benchmark clean
+.PHONY: browser book test unit doctest notebooks lint book-strict site-check lab lab-check \
+	benchmark clean student classroom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,8 @@ book: $(STAMP)
 	@echo "The site is at $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) browser
-	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict site-check lab-check
+	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict site-check lab-check \
+	  classroom
 
 # The browser tests drive Debian's Chromium. Install it when missing (CI runs as root);
 # without root the tests that need it fail and say why.
@@ -35,7 +37,16 @@ browser:
 	  fi; }
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/notebooks
+	$(BIN)/python -m pytest tests --ignore=tests/notebooks --ignore=tests/classroom
+
+# The classroom kit: student edition, otter-grader assign/check/run, the Broockman assignment.
+classroom: $(STAMP)
+	$(BIN)/python -m pytest tests/classroom -p no:cacheprovider
+
+# The student edition: notebooks without solutions, a zip for a learning-management system,
+# and the student website.
+student: $(STAMP)
+	$(BIN)/consentlib student _build/student --html _build/student-html
 
 doctest: $(STAMP)
 	$(BIN)/python -m pytest --doctest-modules consentlib -p no:cacheprovider

@@ -59,6 +59,31 @@ def replicate(_: argparse.Namespace) -> int:
     return 1 if misses else 0
 
 
+def student(arguments: argparse.Namespace) -> int:
+    """Write the student edition (and, with ``--html``, its website); 0 on success."""
+    from pathlib import Path
+
+    from .classroom.student_edition import write_student_edition
+
+    edition = write_student_edition(arguments.source, arguments.outdir)
+    print(f"{len(edition.notebooks)} student notebooks in {edition.root / 'book'}")
+    print(f"archive for a learning-management system: {edition.zip_path}")
+    if arguments.html:
+        from .classroom.site import build_student_site
+
+        print(f"website: {build_student_site(edition.root, Path(arguments.html))}")
+    return 0
+
+
+def otter_master(arguments: argparse.Namespace) -> int:
+    """Write the otter-grader master notebook of a book notebook; 0 on success."""
+    from .classroom.otter_format import write_otter_master
+
+    path = write_otter_master(arguments.notebook, arguments.outdir, arguments.name)
+    print(f"{path}\nnext: otter assign {path} DIST")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -86,6 +111,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "replicate", help="recompute Tables 1-4 and compare them with the published values"
     ).set_defaults(run=replicate)
+    student_parser = commands.add_parser(
+        "student", help="write the student edition: every notebook without solutions, and a zip"
+    )
+    student_parser.add_argument("outdir", help="the directory to write (replaced)")
+    student_parser.add_argument(
+        "--source", default=".", help="the book's repository root (default: the current directory)"
+    )
+    student_parser.add_argument("--html", help="also build the student website into this folder")
+    student_parser.set_defaults(run=student)
+    otter_parser = commands.add_parser(
+        "otter-master", help="write the otter-grader master notebook of a book notebook"
+    )
+    otter_parser.add_argument("notebook", help="a book notebook in the exercise convention")
+    otter_parser.add_argument("outdir", help="the directory to write the master notebook to")
+    otter_parser.add_argument("--name", help="the assignment's name (default: the file stem)")
+    otter_parser.set_defaults(run=otter_master)
     arguments = parser.parse_args(argv)
     return arguments.run(arguments)
 

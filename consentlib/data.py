@@ -246,3 +246,97 @@ def replication_frame(raw: pd.DataFrame) -> pd.DataFrame:
     for column in REPLICATION_COLUMNS[4:]:
         data[column] = data[column].astype("int64")
     return data
+
+
+def student_data(student_id: str | int) -> pd.DataFrame:
+    """Load one student's personal version of the survey experiment.
+
+    Each identifier gives its own reproducible dataset, built by the same machinery that
+    calibrates :func:`replication_data` but from design targets (arm sizes, effects, enumerator
+    levels, noise) drawn from the identifier; see ``consentlib.ma2019.personal``. An
+    instructor gives each student an identifier, and the exercises' checks compute the right
+    answer from that student's own data, so an answer copied from a classmate fails.
+
+    Parameters
+    ----------
+    student_id : str or int
+        The student's identifier, such as a login or a student number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        368 officials with the columns and dtypes of :func:`replication_data`.
+
+    Raises
+    ------
+    TypeError
+        If ``student_id`` is neither a string nor an integer.
+    ValueError
+        If ``student_id`` is empty.
+
+    Examples
+    --------
+    >>> mine = student_data("ab1234")
+    >>> mine.shape
+    (368, 13)
+    >>> mine.equals(student_data("ab1234"))
+    True
+    >>> mine.equals(student_data("cd5678"))
+    False
+    """
+    from consentlib.ma2019.personal import personal_data
+
+    return personal_data(student_id)
+
+
+#: Where the Broockman (2013) data come from, and the terms under which they are shipped.
+BROOCKMAN_SOURCE: str = (
+    "Broockman, D. E. (2013). Black politicians are more intrinsically motivated to advance "
+    "Blacks' interests: A field experiment manipulating political incentives. American Journal "
+    "of Political Science, 57(3), 521-536. Data as distributed in the Python package causaldata "
+    "0.1.5 (dataset black_politicians), by Nick Huntington-Klein, under the MIT licence."
+)
+
+
+def broockman_data() -> pd.DataFrame:
+    """Load Broockman's (2013) field experiment on U.S. state legislators' replies to email.
+
+    In 2010, Broockman emailed 5,593 state legislators a short request for help from a Black
+    constituent-to-be, and randomized whether the sender said he lived inside the legislator's
+    district or outside it (where he could not vote for the legislator). The question: do Black
+    legislators keep answering Black citizens when the electoral incentive is gone, more than
+    non-Black legislators do? The data are the version distributed with the ``causaldata``
+    package (MIT licence), shipped here unchanged with two label columns added; see
+    :data:`BROOCKMAN_SOURCE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per legislator (5,593 rows): the 14 original columns (``leg_black``,
+        ``treat_out``, ``responded``, district and legislator characteristics; see the data
+        dictionary) and two labels used by the book's estimators:
+
+        ``condition`` (category)
+            ``"in-district"`` or ``"out-of-district"``: the randomized sender (``treat_out``).
+        ``legislator`` (category)
+            ``"Black"`` or ``"non-Black"`` (``leg_black``), the moderator of the study.
+
+    Examples
+    --------
+    >>> data = broockman_data()
+    >>> data.shape
+    (5593, 16)
+    >>> data["condition"].value_counts(sort=False).to_dict()
+    {'in-district': 2814, 'out-of-district': 2779}
+    >>> round(float(data["responded"].mean()), 4)
+    0.4229
+    """
+    data = _read_packaged_csv("broockman2013.csv")
+    data["condition"] = pd.Categorical(
+        data["treat_out"].map({0: "in-district", 1: "out-of-district"}),
+        categories=["in-district", "out-of-district"],
+    )
+    data["legislator"] = pd.Categorical(
+        data["leg_black"].map({1: "Black", 0: "non-Black"}), categories=["Black", "non-Black"]
+    )
+    return data
