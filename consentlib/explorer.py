@@ -14,6 +14,8 @@ Examples
 ...     lambda a, b: {"sum": a + b, "product": a * b},
 ...     {"a": [0.0, 0.5, 1.0], "b": [1.0, 2.0]},
 ... )
+>>> explorer
+StaticExplorer(sum, product at 3 x 2 settings of a, b)
 >>> explorer.value_at(a=0.5, b=2.0)
 {'sum': 2.5, 'product': 1.0}
 >>> "<svg" in explorer.to_html() and "http" not in explorer.to_html()
@@ -117,6 +119,13 @@ class StaticExplorer:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def __repr__(self) -> str:
+        sizes = " x ".join(str(len(grid)) for grid in self.sliders.values())
+        return (
+            f"StaticExplorer({', '.join(self.bars)} at {sizes} settings of "
+            f"{', '.join(self.sliders)})"
+        )
 
 
 def precompute(
