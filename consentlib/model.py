@@ -42,7 +42,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import integrate, optimize, stats
+from scipy import optimize, stats
 from tqdm.auto import tqdm
 
 from ._validation import as_generator, check_positive_int
@@ -823,7 +823,9 @@ def cancel_probability(
 
     With the threshold ``m*`` of :func:`cancel_threshold`, a county with grievance ``g`` sees the
     merger cancelled with probability ``P(n(g; tau) + eps > m*) = Phi((n(g; tau) - m*) / eta)``;
-    averaging over ``g ~ U(0, 1)`` with ``scipy.integrate.quad`` gives the answer.
+    averaging over ``g ~ U(0, 1)`` by Gauss-Legendre quadrature (16 nodes on each of 128 equal
+    panels, all evaluated at once) gives the answer, within about 1e-6 of ``scipy.integrate.quad``
+    even for observation noise as small as 0.002.
 
     Parameters
     ----------
@@ -854,17 +856,24 @@ def cancel_probability(
     return _cancel_probability(params, tau, tau_hat, size)
 
 
+def _legendre_panels(panels: int, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of composite Gauss-Legendre quadrature on [0, 1]."""
+    x, w = np.polynomial.legendre.leggauss(order)
+    half = 0.5 / panels
+    middles = np.linspace(half, 1.0 - half, panels)
+    return (middles[:, None] + half * x).ravel(), np.tile(half * w, panels)
+
+
+_GRIEVANCE_NODES, _GRIEVANCE_WEIGHTS = _legendre_panels(128, 16)
+
+
 def _cancel_probability(params: ConsentModel, tau: float, tau_hat: float, size: int) -> float:
     threshold = _cancel_threshold(params, tau_hat, size)
     if math.isinf(threshold):
         return 0.0
-
-    def integrand(g: float) -> float:
-        n = float(_turnout(params, np.asarray(g), tau))
-        return float(stats.norm.sf((threshold - n) / params.observation_noise))
-
-    value, _ = integrate.quad(integrand, 0.0, 1.0, limit=200, epsabs=1e-10)
-    return float(value)
+    n = _turnout(params, _GRIEVANCE_NODES, tau)
+    cancel = stats.norm.sf((threshold - n) / params.observation_noise)
+    return float(_GRIEVANCE_WEIGHTS @ cancel)
 
 
 def noiseless_cancel_probability(

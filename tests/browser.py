@@ -30,14 +30,18 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
 def is_local(url: str) -> bool:
-    """Whether a request stays on this machine (localhost, a data: or blob: URL).
+    """Whether a request stays on this machine (localhost, a local file, a data: or blob: URL).
 
     Examples
     --------
     >>> is_local("http://127.0.0.1:8000/index.html"), is_local("https://cdn.example.org/x.js")
     (True, False)
+    >>> is_local("file:///srv/book/index.html"), is_local("file://example.org/share/x.js")
+    (True, False)
     """
     parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return parsed.hostname in {None, "", "localhost"}
     if parsed.scheme in {"data", "blob", "about", "chrome-extension"}:
         return True
     return parsed.hostname in LOCAL_HOSTS
