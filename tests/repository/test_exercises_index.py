@@ -45,9 +45,7 @@ TIME_CELL = re.compile(r"^(?P<minutes>\d+) min$")
 # Each entry is an expected failure: once the page is fixed the test passes, the strict xfail turns
 # that into a failure, and the entry must be removed.
 PENDING_LABELS: set[str] = set()
-PENDING_LEVEL_LINES = {
-    "08-beyond.ipynb",
-}
+PENDING_LEVEL_LINES: set[str] = set()
 
 # An opening fence of a MyST directive, in backtick or colon form: ```{name} arg or :::{name} arg.
 DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{(?P<name>[\w-]+)\}(?P<argument>.*)$")
