@@ -18,7 +18,9 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from ._validation import (
     as_column_list,
+    check_arms_kept,
     check_columns,
+    check_consecutive_categories,
     check_dataframe,
     check_numeric,
 )
@@ -99,6 +101,8 @@ def ordered_model(
         raise ValueError(
             f"outcome {outcome!r} must take at least two values to order; got {categories}"
         )
+    check_consecutive_categories(categories, outcome)
+    check_arms_kept(data, kept, condition)
     parts = [_arm_indicators(kept, condition, reference)]
     arms = list(parts[0].columns)
     if covs:
