@@ -42,7 +42,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import integrate, optimize, stats
+from scipy import integrate, optimize, special, stats
 from tqdm.auto import tqdm
 
 from ._validation import as_generator, check_positive_int
@@ -631,7 +631,9 @@ def turnout(
 
 def _turnout(params: ConsentModel, g: np.ndarray, tau: ArrayLike) -> np.ndarray:
     cost = params.base_cost - params.tolerance_effect * np.asarray(tau)
-    return stats.norm.cdf((params.alignment * g - cost) / params.cost_spread)
+    # special.ndtr is what stats.norm.cdf computes, without its argument checks: this runs
+    # tens of thousands of times inside the integrals of the cancellation probability.
+    return special.ndtr((params.alignment * g - cost) / params.cost_spread)
 
 
 def instability_risk(grievance: ArrayLike) -> NDArray[np.float64]:
@@ -861,7 +863,7 @@ def _cancel_probability(params: ConsentModel, tau: float, tau_hat: float, size: 
 
     def integrand(g: float) -> float:
         n = float(_turnout(params, np.asarray(g), tau))
-        return float(stats.norm.sf((threshold - n) / params.observation_noise))
+        return float(special.ndtr((n - threshold) / params.observation_noise))  # norm.sf
 
     value, _ = integrate.quad(integrand, 0.0, 1.0, limit=200, epsabs=1e-10)
     return float(value)
