@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: browser book test unit doctest notebooks lint book-strict site-check lab benchmark clean
+.PHONY: browser book test unit doctest notebooks reproducible lint book-strict site-check lab benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ book: $(STAMP)
 	@echo "The site is at $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) browser
-	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict site-check
+	$(MAKE) --no-print-directory unit doctest notebooks reproducible lint book-strict site-check
 
 # The browser tests drive Debian's Chromium. Install it when missing (CI runs as root);
 # without root the tests that need it fail and say why.
@@ -35,13 +35,17 @@ browser:
 	  fi; }
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -m "not reproducibility"
 
 doctest: $(STAMP)
 	$(BIN)/python -m pytest --doctest-modules consentlib -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book -p no:cacheprovider
+
+# Every notebook executed twice: identical results, and no cell slower than 20 s.
+reproducible: $(STAMP)
+	$(BIN)/python -m pytest tests/repository/test_notebooks_reproducible.py -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check consentlib tests benchmarks book
