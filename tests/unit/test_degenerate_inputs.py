@@ -381,3 +381,17 @@ def test_contrast_refuses_a_zero_variance():
     degenerate = dataclasses.replace(fit, vcov=fit.vcov * 0.0)
     with pytest.raises(ValueError, match="variance of 0"):
         cl.contrast(degenerate, "treatment")
+
+
+def test_blocked_tests_refuse_a_block_left_without_an_arm_by_missing_values():
+    frame = pd.DataFrame(
+        {
+            "y": [1.0, 2.0, 3.0, 4.0, np.nan, 6.0, 7.0, 9.0, 8.0, 5.0],
+            "arm": ["c", "t", "c", "t", "t", "c", "c", "t", "t", "c"],
+            "block": ["a"] * 4 + ["b"] * 2 + ["c"] * 4,
+        }
+    )
+    with pytest.raises(ValueError, match=r"block 'b' has 0 unit\(s\) in 't' and 1 in 'c'"):
+        cl.randomization_inference(frame, "y", "arm", "t", "c", blocks="block")
+    with pytest.raises(ValueError, match=r"block 'b' has 0 treated and 1 control"):
+        cl.difference_in_means(frame, "y", "arm", "t", "c", blocks="block")
