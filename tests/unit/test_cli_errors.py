@@ -1,7 +1,7 @@
 """The ``consentlib`` command answers bad arguments with its usage and exit status 2.
 
-Run as a user runs it: the installed console script, in a subprocess. No error path may end in
-a Python traceback.
+The installed console script is run in a subprocess, as a user runs it; the other cases call
+the same entry point in process. No error path may end in a Python traceback.
 """
 
 from __future__ import annotations
@@ -17,30 +17,38 @@ from consentlib import cli
 COMMAND = Path(sys.executable).with_name("consentlib")
 
 
-def run(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(COMMAND), *arguments], capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-@pytest.mark.parametrize(
-    "arguments",
-    [(), ("no-such-command",), ("replicate", "--no-such-option")],
-)
-def test_bad_arguments_give_usage_and_status_2(arguments):
+def test_the_installed_command_answers_a_bad_argument_with_usage_and_status_2():
     assert COMMAND.exists(), f"the console script is not installed at {COMMAND}"
-    result = run(*arguments)
+    result = subprocess.run(
+        [str(COMMAND), "no-such-command"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("usage: consentlib"), result.stderr
-    assert "consentlib: error:" in result.stderr
+    assert "consentlib: error: argument command: invalid choice: 'no-such-command'" in (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
 
-def test_help_exits_0():
-    result = run("--help")
-    assert result.returncode == 0
-    assert "replicate" in result.stdout
+@pytest.mark.parametrize("arguments", [[], ["replicate", "--no-such-option"], ["replicate", "x"]])
+def test_every_bad_argument_gives_usage_and_status_2(arguments, capsys):
+    # The same entry point as the console script, in process (starting Python for each case
+    # would import the library each time).
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(arguments)
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("usage: consentlib")
+    assert "consentlib: error:" in captured.err
+    assert captured.out == ""
+
+
+def test_help_exits_0(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--help"])
+    assert stopped.value.code == 0
+    assert "replicate" in capsys.readouterr().out
 
 
 def test_refused_input_gives_a_message_and_status_2(monkeypatch, capsys):
