@@ -43,7 +43,8 @@ doctest: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book -p no:cacheprovider
 
-# Every notebook executed twice: identical results, and no cell slower than 20 s.
+# Every notebook executed twice: identical results, and no cell slower than 20 s (each
+# notebook's times in benchmarks/results/notebook-timings.json).
 reproducible: $(STAMP)
 	$(BIN)/python -m pytest tests/repository/test_notebooks_reproducible.py -p no:cacheprovider
 

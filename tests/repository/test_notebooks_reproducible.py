@@ -5,8 +5,9 @@ timing is taken on a loaded machine). The two runs must agree on every output a 
 printed text, tables (plain and HTML), LaTeX and the bytes of every figure. Only what is not a
 result may differ: standard error (progress bars, which print their speed), widget model
 identifiers, object addresses and the random ids pandas' Styler gives its HTML tables.
-Each cell's run time is recorded in ``_build/notebook-timings.json``, and the slowest cell
-of either run must take less than ``SLOWEST_CELL_SECONDS``, far inside the execution timeout.
+Each notebook's total and slowest cell are recorded in
+``benchmarks/results/notebook-timings.json``, and the slowest cell of either run must take less
+than ``SLOWEST_CELL_SECONDS``, far inside the execution timeout.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 SLOWEST_CELL_SECONDS = 20.0
 TIMEOUT_SECONDS = 600
-TIMINGS = ROOT / "_build" / "notebook-timings.json"
+TIMINGS = ROOT / "benchmarks" / "results" / "notebook-timings.json"
 
 #: Outputs that are no result: a widget's view carries a fresh model id on each run.
 IGNORED_MIMETYPES = {"application/vnd.jupyter.widget-view+json"}
@@ -94,7 +95,7 @@ def cell_seconds(cell: nbformat.NotebookNode) -> float:
 
 
 def record(name: str, seconds: list[float]) -> None:
-    TIMINGS.parent.mkdir(exist_ok=True)
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     timings = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     timings[name] = {
         "total": round(sum(seconds), 2),
