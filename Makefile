@@ -6,8 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: browser book test unit doctest notebooks lint book-strict site-check lab lab-check \
-	benchmark clean student classroom
+.PHONY: browser book test unit doctest notebooks reproducible lint book-strict site-check lab \
+	lab-check benchmark clean student classroom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ book: $(STAMP)
 
 test: $(STAMP) browser
 	$(MAKE) --no-print-directory unit doctest notebooks lint book-strict site-check lab-check \
-	  classroom
+	  classroom reproducible
 
 # The browser tests drive Debian's Chromium. Install it when missing (CI runs as root);
 # without root the tests that need it fail and say why.
@@ -37,7 +37,7 @@ browser:
 	  fi; }
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/notebooks --ignore=tests/classroom
+	$(BIN)/python -m pytest tests --ignore=tests/notebooks --ignore=tests/classroom -m "not reproducibility"
 
 # The classroom kit: student edition, otter-grader assign/check/run, the Broockman assignment.
 classroom: $(STAMP)
@@ -53,6 +53,11 @@ doctest: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book -p no:cacheprovider
+
+# Every notebook executed twice: identical results, and no cell slower than 20 s (each
+# notebook's times in benchmarks/results/notebook-timings.json).
+reproducible: $(STAMP)
+	$(BIN)/python -m pytest tests/repository/test_notebooks_reproducible.py -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check consentlib tests benchmarks book

@@ -175,7 +175,10 @@ def ols_coefficients(y: np.ndarray, treated: np.ndarray, basis: np.ndarray) -> n
     y_resid = centred - basis @ (basis.T @ centred)
     dq = d @ basis
     denominator = d.sum(axis=1) - np.einsum("ij,ij->i", dq, dq)
-    return (d @ y_resid) / denominator
+    # An indicator in the span of the basis leaves a denominator of rounding error: 0/0.
+    undefined = denominator <= 1e-9 * np.maximum(d.sum(axis=1), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(undefined, np.nan, (d @ y_resid) / denominator)
 
 
 def batched_ols(

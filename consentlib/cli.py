@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 when every published number is reproduced, 1 otherwise.
+        0 when every published number is reproduced, 1 otherwise. Bad arguments, and input
+        the command refuses, print the usage and a message and exit with status 2.
 
     Examples
     --------
@@ -128,7 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     otter_parser.add_argument("--name", help="the assignment's name (default: the file stem)")
     otter_parser.set_defaults(run=otter_master)
     arguments = parser.parse_args(argv)
-    return arguments.run(arguments)
+    try:
+        return arguments.run(arguments)
+    except (ValueError, OSError) as error:
+        # Bad input (a missing file, an unknown name, data a check refuses) is the user's to
+        # fix: a usage message and status 2, as for a bad argument, not a traceback.
+        parser.error(str(error))
 
 
 if __name__ == "__main__":

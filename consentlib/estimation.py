@@ -9,12 +9,14 @@ as dummies so that HC2 leverages are right), :func:`contrast` for linear combina
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from ._linalg import (
     INTERCEPT,
@@ -27,12 +29,17 @@ from ._linalg import (
 )
 from ._validation import (
     as_column_list,
+    check_arms_kept,
     check_columns,
     check_dataframe,
+    check_degrees_of_freedom,
     check_labels_present,
     check_numeric,
     check_probability,
+    check_residual_variation,
     check_single_column,
+    check_standard_errors,
+    check_varies,
 )
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
@@ -119,6 +126,9 @@ def ols(
     kept, exclusions = drop_missing(data, [outcome, *conditions, *fixed, *covs])
     if kept.empty:
         raise ValueError(f"no rows left after excluding missing values: {exclusions.note}")
+    check_varies(kept[outcome].to_numpy(float), outcome)
+    if condition is not None:
+        check_arms_kept(data, kept, condition)
 
     parts = [pd.DataFrame({INTERCEPT: 1.0}, index=kept.index)]
     arms: list = []
@@ -147,11 +157,18 @@ def ols(
     design = pd.concat(parts, axis=1)
     check_full_rank(design.to_numpy(), list(design.columns))
     check_leverage(design, kept, [*conditions, *fixed], fixed, se_type)
+    check_degrees_of_freedom(len(kept), design.shape[1])
 
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     shown = [INTERCEPT, *arms, *covs, *interactions]
     vcov = fit.cov_params().loc[shown, shown]
     df_resid = float(len(kept) - np.linalg.matrix_rank(design.to_numpy()))
+    y_used = kept[outcome].to_numpy(float)
+    check_residual_variation(fit.resid.to_numpy(), y_used, outcome, "the regression")
+    indicators = [INTERCEPT, *arms]
+    check_standard_errors(
+        indicators, np.sqrt(np.diag(vcov.loc[indicators, indicators])), y_used, outcome
+    )
     table = tidy_table(shown, fit.params[shown].to_numpy(), np.sqrt(np.diag(vcov)), df_resid, alpha)
     method = f"OLS of {outcome!r}"
     if condition is not None:
@@ -237,6 +254,15 @@ def difference_in_means(
     exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
     y = kept[outcome].to_numpy(float)
     is_treated = (kept[condition] == treated).to_numpy()
+    check_varies(y, outcome, where=f" in {treated!r} and {control!r}")
+    if not block_cols and min(is_treated.sum(), (~is_treated).sum()) >= 2:
+        arm_means = kept.groupby(condition)[outcome].transform("mean").to_numpy(float)
+        check_residual_variation(
+            y - arm_means,
+            y,
+            outcome,
+            f"the means of {treated!r} and {control!r} (it does not vary within either arm)",
+        )
     if block_cols:
         estimate, variance, df = _blocked_difference(y, is_treated, kept[block_cols[0]].to_numpy())
         method = f"Blocked difference in means of {outcome!r}, {treated!r} - {control!r}"
@@ -245,6 +271,7 @@ def difference_in_means(
         _check_arm_sizes(is_treated, treated, control, where="")
         estimate, variance, df = _welch_difference(y, is_treated)
         method = f"Difference in means of {outcome!r}, {treated!r} - {control!r} (Welch)"
+    check_standard_errors([treated], np.sqrt([variance]), y, outcome)
     table = tidy_table([treated], np.array([estimate]), np.sqrt([variance]), df, alpha)
     return EstimationResult(
         table=table,
@@ -420,6 +447,10 @@ def contrast(result: EstimationResult, expression: str | Mapping[str, float]) ->
     c = weights.to_numpy()
     estimate = float(c @ estimates)
     variance = float(c @ result.vcov.to_numpy() @ c)
+    if not variance > 0:
+        raise ValueError(
+            f"contrast {expression!r} has a variance of {variance:.3g}; no test is possible"
+        )
     df = float(result.table["df"].iloc[0])
     name = (
         expression.strip()
@@ -547,6 +578,11 @@ def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str)
             f"covariate {constant[0]!r} takes a single value ({x[constant[0]].iloc[0]!r}); "
             f"it cannot be imbalanced, so drop it from the balance table"
         )
+    check_arms_kept(data, kept, condition, minimum=2)
+    for column in covs:
+        check_varies(x[column].to_numpy(), column, role="covariate")
+        within = x[column] - x[column].groupby(labels.to_numpy()).transform("mean")
+        check_residual_variation(within, x[column].to_numpy(), column, "the arm means", "covariate")
     groups = {arm: x[(labels == arm).to_numpy()] for arm in arms}
     table = pd.DataFrame({f"mean_{arm}": g.mean() for arm, g in groups.items()})
     first = arms[0]
@@ -559,16 +595,27 @@ def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str)
         stats.f_oneway(*(g[column] for g in groups.values())).pvalue for column in covs
     ]
     table.index.name = "covariate"
-    return BalanceResult(table, _omnibus_balance(x, labels, arms), len(kept), exclusions)
+    # The likelihood ratio does not change when a covariate is shifted or rescaled; standardizing
+    # keeps a covariate with a small spread around a large mean from looking like the constant.
+    standardized = (x - x.mean()) / x.std()
+    return BalanceResult(table, _omnibus_balance(standardized, labels, arms), len(kept), exclusions)
 
 
 def _omnibus_balance(x: pd.DataFrame, labels: pd.Series, arms: list) -> pd.Series:
     codes = pd.Categorical(labels, categories=arms).codes
     exog = sm.add_constant(x.to_numpy(), has_constant="add")
-    if len(arms) == 2:
-        model = sm.Logit(codes, exog).fit(disp=0)
-    else:
-        model = sm.MNLogit(codes, exog).fit(disp=0, method="newton", maxiter=200)
+    with warnings.catch_warnings():
+        # Non-convergence is reported below as an error, not as a warning beside a number.
+        warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning))
+        if len(arms) == 2:
+            model = sm.Logit(codes, exog).fit(disp=0)
+        else:
+            model = sm.MNLogit(codes, exog).fit(disp=0, method="newton", maxiter=200)
+    if not model.mle_retvals.get("converged", True) or not np.isfinite(model.llr):
+        raise ValueError(
+            f"the omnibus balance test did not converge: covariates {list(x.columns)} separate "
+            f"the arms (nearly) perfectly, so its likelihood ratio is undefined"
+        )
     statistic = float(model.llr)
     df = float(model.df_model) if len(arms) == 2 else float(x.shape[1] * (len(arms) - 1))
     return pd.Series(

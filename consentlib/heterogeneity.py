@@ -27,8 +27,13 @@ from ._validation import (
     as_column_list,
     check_columns,
     check_dataframe,
+    check_degrees_of_freedom,
     check_labels_present,
     check_numeric,
+    check_residual_variation,
+    check_standard_errors,
+    check_subgroups_kept,
+    check_varies,
 )
 from .results import EstimationResult, Exclusions, drop_missing, tidy_table
 
@@ -120,6 +125,8 @@ def subgroup_effects(
     in_arms = data[data[condition].isin([treated, control])]
     kept, exclusions = drop_missing(in_arms, [outcome, moderator, *fixed])
     exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
+    check_varies(kept[outcome].to_numpy(float), outcome, where=f" in {treated!r} and {control!r}")
+    check_subgroups_kept(in_arms, kept, moderator, f"{treated!r} and {control!r}")
     levels = sorted(kept[moderator].unique(), key=str)
     if len(levels) < 2:
         raise ValueError(f"moderator {moderator!r} must have at least two levels; got {levels}")
@@ -144,9 +151,13 @@ def subgroup_effects(
     )
     check_full_rank(design.to_numpy(), list(design.columns))
     check_leverage(design, kept, [condition, moderator, *fixed], fixed, se_type)
+    check_degrees_of_freedom(len(kept), design.shape[1])
     fit = sm.OLS(kept[outcome].astype(float), design).fit(cov_type=SE_TYPES[se_type])
     effect_names = [f"effect[{term}]" for term in terms]
     vcov = fit.cov_params().loc[effect_names, effect_names]
+    y_used = kept[outcome].to_numpy(float)
+    check_residual_variation(fit.resid.to_numpy(), y_used, outcome, "the subgroup regression")
+    check_standard_errors(terms, np.sqrt(np.diag(vcov)), y_used, outcome)
     df = float(len(kept) - np.linalg.matrix_rank(design.to_numpy()))
     table = tidy_table(
         terms, fit.params[effect_names].to_numpy(), np.sqrt(np.diag(vcov)), df, alpha

@@ -26,12 +26,14 @@ from ._validation import (
     as_generator,
     check_columns,
     check_dataframe,
+    check_defined_statistics,
     check_finite_number,
     check_labels_present,
     check_numeric,
     check_positive_int,
     check_probability,
     check_single_column,
+    check_varies,
 )
 from .randomization import Design
 from .results import Exclusions, drop_missing
@@ -247,6 +249,9 @@ class _Pairwise:
         exclusions = Exclusions(len(data), exclusions.n_excluded, exclusions.by_column)
         is_treated = (kept[condition] == treated).to_numpy()
         _check_arms_present(kept, is_treated, block, treated, control)
+        check_varies(
+            kept[outcome].to_numpy(float), outcome, where=f" in {treated!r} and {control!r}"
+        )
         block_codes = pd.factorize(kept[block], sort=True)[0] if block else None
         return cls(
             data=data,
@@ -385,6 +390,7 @@ def randomization_inference(
     observed = float(compute(setup.is_treated[None, :])[0] + null_effect)
     draws, use_exact = setup.draws(exact, reps, rng)
     null = compute(draws) + null_effect
+    check_defined_statistics(np.append(null, observed), f"the {statistic} statistic")
     return RandomizationInferenceResult(
         term=treated,
         statistic=statistic,
@@ -708,6 +714,18 @@ def randomization_confidence_set(
     on_assignment = setup.statistic_function(setup.is_treated.astype(float))
     observed = float(on_outcome(setup.is_treated[None, :])[0])
     a, b = on_outcome(draws), on_assignment(draws)
+    check_defined_statistics(np.append(b, observed), f"the {statistic} statistic")
+    # Far from the estimate the test compares |b| with 1 (the actual assignment's own value):
+    # if even an infinite effect keeps a p-value above alpha, the set is unbounded whatever
+    # the data, and its ends on the grid would be the grid's.
+    p_far = _p_value(b, 1.0, 0.0, use_exact)
+    if p_far > alpha:
+        raise ValueError(
+            f"with {len(a):,} {'assignments' if use_exact else 'draws'} no effect, however far "
+            f"from the estimate, gets a p-value below {p_far:.3g}, above alpha={alpha}: the "
+            f"confidence set would be unbounded whatever the data. "
+            f"{'Use more units' if use_exact else 'Raise reps'} or a larger alpha"
+        )
     # Under effect tau: T* - tau = a - tau * b, and T - tau = observed - tau.
     p_values = np.array([_p_value(a - tau * b, observed - tau, 0.0, use_exact) for tau in values])
     accepted = values[p_values > alpha]

@@ -42,7 +42,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 from tqdm.auto import tqdm
 
 from ._validation import as_generator, check_positive_int
@@ -631,7 +631,9 @@ def turnout(
 
 def _turnout(params: ConsentModel, g: np.ndarray, tau: ArrayLike) -> np.ndarray:
     cost = params.base_cost - params.tolerance_effect * np.asarray(tau)
-    return stats.norm.cdf((params.alignment * g - cost) / params.cost_spread)
+    # special.ndtr is what stats.norm.cdf computes, without its argument checks: this runs
+    # tens of thousands of times inside the integrals of the cancellation probability.
+    return special.ndtr((params.alignment * g - cost) / params.cost_spread)
 
 
 def instability_risk(grievance: ArrayLike) -> NDArray[np.float64]:
@@ -872,7 +874,7 @@ def _cancel_probability(params: ConsentModel, tau: float, tau_hat: float, size: 
     if math.isinf(threshold):
         return 0.0
     n = _turnout(params, _GRIEVANCE_NODES, tau)
-    cancel = stats.norm.sf((threshold - n) / params.observation_noise)
+    cancel = special.ndtr((n - threshold) / params.observation_noise)  # norm.sf
     return float(_GRIEVANCE_WEIGHTS @ cancel)
 
 

@@ -19,7 +19,9 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from ._linalg import arm_indicators, check_full_rank, fixed_effect_dummies
 from ._validation import (
     as_column_list,
+    check_arms_kept,
     check_columns,
+    check_consecutive_categories,
     check_dataframe,
     check_numeric,
 )
@@ -98,6 +100,8 @@ def ordered_model(
         raise ValueError(
             f"outcome {outcome!r} must take at least two values to order; got {categories}"
         )
+    check_consecutive_categories(categories, outcome)
+    check_arms_kept(data, kept, condition)
     parts = [arm_indicators(kept, condition, reference)]
     arms = list(parts[0].columns)
     if covs:

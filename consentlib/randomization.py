@@ -729,6 +729,29 @@ class Design:
     _plan: Any
     _balance: Any = None
 
+    # -- equality: two designs are equal when they draw the same assignments -----------------
+
+    def _key(self) -> tuple:
+        plan, balance = self._plan, self._balance
+        arrays = (plan.index, plan.sizes, plan.counts, plan.weights, plan.n_options)
+        key = (
+            tuple(str(c) for c in self.conditions),
+            tuple(str(label) for label in plan.labels) if self.blocks is not None else None,
+            tuple((a.shape, np.asarray(a, float).tobytes()) for a in arrays),
+        )
+        if balance is None:
+            return (*key, None)
+        b = balance
+        return (*key, b.names, b.whitened.tobytes(), b.block_cov.tobytes(), b.threshold, b.df)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Design):
+            return NotImplemented
+        return self is other or self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((tuple(str(c) for c in self.conditions), self.n))
+
     # -- constructors -----------------------------------------------------------------------
 
     @classmethod

@@ -21,7 +21,12 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._linalg import BATCHED_SE_TYPES, batched_ols, regressor_basis
-from ._validation import as_generator, check_positive_int, check_probability
+from ._validation import (
+    as_generator,
+    check_positive_int,
+    check_probability,
+    check_simulated_variation,
+)
 from .randomization import Design
 
 __all__ = [
@@ -294,6 +299,7 @@ def simulate_power(
                 f"effect group with one unit, or with all its units in one arm), so "
                 f"se_type={se_type!r} is undefined; use se_type='HC1' or 'classical'"
             )
+        check_simulated_variation(observed, std_errors)
         if critical is None:
             critical = stats.t.ppf(1 - alpha / 2, df)
         sample_effect = (y1 - y0).mean(axis=1)
