@@ -265,6 +265,16 @@ def _question(label: str, meta: object, solution: Solution) -> Question:
             ast.parse(check.code)
         except SyntaxError as error:
             raise ValueError(f"{where} ({name}): a check is not valid Python: {error}") from error
+        assigned = {
+            n.id
+            for n in ast.walk(ast.parse(check.code))
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        if assigned & set(answers):
+            raise ValueError(
+                f"{where} ({name}): a check assigns the answer {sorted(assigned & set(answers))}; "
+                "otter passes answers in as arguments, so give the check's variable another name"
+            )
         if any(c in check.hint for c in '"\\\n') or not check.hint.strip():
             raise ValueError(
                 f"{where} ({name}): the hint {check.hint!r} must be one line without double "
