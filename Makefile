@@ -39,7 +39,8 @@ browser:
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/notebooks --ignore=tests/classroom -m "not reproducibility"
 
-# The classroom kit: student edition, otter-grader assign/check/run, the Broockman assignment.
+# The classroom kit: student edition, otter-grader assign/check/run, the Broockman assignment,
+# and otter assign on every chapter with a checks file (book/checks/), two chapters at a time.
 classroom: $(STAMP)
 	$(BIN)/python -m pytest tests/classroom -p no:cacheprovider
 

@@ -12,7 +12,7 @@ True
 2
 """
 
-from consentlib.data import cases, replication_data
+from consentlib.data import broockman_data, cases, replication_data, student_data
 from consentlib.estimation import balance_table, contrast, difference_in_means, ols
 from consentlib.heterogeneity import subgroup_effects
 from consentlib.inference import randomization_confidence_set, randomization_inference
@@ -27,6 +27,7 @@ __all__ = [
     "__version__",
     "balance_table",
     "block_ra",
+    "broockman_data",
     "cases",
     "complete_ra",
     "contrast",
@@ -38,5 +39,6 @@ __all__ = [
     "replication_data",
     "rerandomize",
     "simulate_power",
+    "student_data",
     "subgroup_effects",
 ]

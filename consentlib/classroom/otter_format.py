@@ -3,24 +3,32 @@
 ``otter assign`` reads a master notebook in which raw cells delimit each question
 (``# BEGIN QUESTION`` ... ``# END QUESTION``), its solution (``# BEGIN SOLUTION``) and its tests
 (``# BEGIN TESTS``), and writes a student notebook and an autograder. :func:`otter_master` builds
-that notebook from the exercise convention of :mod:`consentlib.classroom.convention`: the chapter
-text as the student edition has it, and, at each autograded exercise, the question block with the
-solution code (the scaffold as otter's prompt) and one exception-based test per check, whose
-failure message is the check's hint. Checks whose code reads a variable receive it from the
-student's notebook; the helpers of :mod:`consentlib.classroom.grading`, ``cl``, ``np`` and ``pd``
-are imported inside each test.
+that notebook from the exercise convention of :mod:`consentlib.classroom.convention` and the
+notebook's checks file: the chapter text as the student edition has it, and, where each
+autograded exercise's solution stood, the question block with the code of the solution's
+``{code-cell}`` fences as a real solution cell (the scaffold as otter's prompt) and one
+exception-based test per check, whose failure message is the check's hint. Checks whose code
+reads a variable receive it from the student's notebook; the helpers of
+:mod:`consentlib.classroom.grading`, ``cl``, ``np`` and ``pd`` are imported inside each test.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
 import yaml
 
 from consentlib.classroom import grading
-from consentlib.classroom.convention import Check, Question, is_solution, questions, scaffold_source
+from consentlib.classroom.convention import (
+    Check,
+    Question,
+    questions,
+    read_checks,
+    scaffold_source,
+)
 from consentlib.classroom.student_edition import SCAFFOLD_TAG, student_notebook
 
 __all__ = ["otter_master", "write_otter_master"]
@@ -55,27 +63,20 @@ def _test_cell(question: Question, number: int, check: Check) -> nbformat.Notebo
     return nbformat.v4.new_code_cell(source)
 
 
-def _solution_code(notebook: nbformat.NotebookNode, question: Question) -> str:
-    """The question's solution code (the run of solution cells after it), with otter's markers."""
-    code = []
-    for cell in notebook.cells[question.cell_index + 1 :]:
-        if not is_solution(cell):
-            break
-        if cell.cell_type == "code":
-            code.append(cell.source.strip())
-    if not code:
-        raise ValueError(f"question {question.name!r}: its solution has no code cell")
-    prompt = scaffold_source(question)
+def _solution_code(question: Question) -> str:
+    """The question's solution code (its fences, joined), with otter's markers and prompt."""
     return (
         "# BEGIN SOLUTION NO PROMPT\n"
-        + "\n\n".join(code)
+        + question.solution_code
         + '\n# END SOLUTION\n""" # BEGIN PROMPT\n'
-        + prompt
+        + scaffold_source(question)
         + '\n""" # END PROMPT'
     )
 
 
-def otter_master(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+def otter_master(
+    notebook: nbformat.NotebookNode, name: str, checks: Mapping | None = None
+) -> nbformat.NotebookNode:
     """The otter-assign master notebook of one book notebook.
 
     Parameters
@@ -84,6 +85,8 @@ def otter_master(notebook: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
         A book notebook with at least one autograded exercise.
     name : str
         The assignment's name (otter's ``name``; also the student notebook's file name).
+    checks : mapping, optional
+        The notebook's checks file (:func:`~consentlib.classroom.convention.read_checks`).
 
     Returns
     -------
@@ -96,9 +99,9 @@ def otter_master(notebook: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
     ValueError
         If the notebook has no autograded exercise.
     """
-    found = questions(notebook)
+    found = questions(notebook, checks)
     if not found:
-        raise ValueError("the notebook has no autograded exercise (no cell with metadata.otter)")
+        raise ValueError("the notebook has no autograded exercise (its checks file is empty)")
     config = {
         "name": name,
         "init_cell": True,
@@ -110,7 +113,7 @@ def otter_master(notebook: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
     }
     cells = [_raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False).strip())]
     pending = iter(found)
-    for cell in student_notebook(notebook).cells:
+    for cell in student_notebook(notebook, checks).cells:
         if SCAFFOLD_TAG not in cell.metadata.get("tags", []):
             cells.append(cell)
             continue
@@ -121,7 +124,7 @@ def otter_master(notebook: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
             _raw("# BEGIN QUESTION\n" + yaml.safe_dump(header, sort_keys=False).strip()),
             prompt,
             _raw("# BEGIN SOLUTION"),
-            nbformat.v4.new_code_cell(_solution_code(notebook, question)),
+            nbformat.v4.new_code_cell(_solution_code(question)),
             _raw("# END SOLUTION"),
             _raw("# BEGIN TESTS"),
             *(_test_cell(question, i, c) for i, c in enumerate(question.checks, start=1)),
@@ -139,7 +142,7 @@ def write_otter_master(path: str | Path, outdir: str | Path, name: str | None = 
     Parameters
     ----------
     path : str or pathlib.Path
-        The book notebook.
+        The book notebook; its checks are read from ``checks/<stem>.yml`` beside it.
     outdir : str or pathlib.Path
         The directory to write to (created if needed).
     name : str, optional
@@ -152,7 +155,7 @@ def write_otter_master(path: str | Path, outdir: str | Path, name: str | None = 
     """
     path, outdir = Path(path), Path(outdir)
     name = name or path.stem
-    master = otter_master(nbformat.read(path, as_version=4), name)
+    master = otter_master(nbformat.read(path, as_version=4), name, read_checks(path))
     outdir.mkdir(parents=True, exist_ok=True)
     target = outdir / f"{name}.ipynb"
     nbformat.write(master, target)

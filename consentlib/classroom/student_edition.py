@@ -1,12 +1,10 @@
 """Write the student edition: the book with every solution removed and scaffolds to complete.
 
-A solution is found two ways, so that nothing slips through while the notebooks move to the
-exercise convention: cells tagged ``solution`` (:mod:`consentlib.classroom.convention`), and the
-sphinx-exercise markup itself (``{solution}`` blocks, and everything from a ``{solution-start}``
-to its ``{solution-end}``, across cells). After each autograded exercise the student notebook
-gets a scaffold cell (``# YOUR CODE HERE`` and ``answer = ...``); the rest of the text is
-unchanged. Outputs are cleared and the autograder's metadata (which holds the hidden checks) are
-dropped.
+Every ``{solution}`` directive goes (:mod:`consentlib.classroom.convention`); where an autograded
+exercise's solution stood, the student notebook gets a scaffold cell (``# YOUR CODE HERE`` and
+``answer = ...``), so a Markdown cell that held the solution is split around it. The rest of the
+text is unchanged, and outputs are cleared. The checks files stay out of the student edition
+(they hold the hidden checks).
 """
 
 from __future__ import annotations
@@ -15,12 +13,19 @@ import copy
 import re
 import shutil
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from consentlib.classroom.convention import is_solution, questions, scaffold_source
+from consentlib.classroom.convention import (
+    SOLUTION_BLOCK,
+    questions,
+    read_checks,
+    scaffold_source,
+    solutions,
+)
 
 __all__ = [
     "SCAFFOLD_TAG",
@@ -33,110 +38,106 @@ __all__ = [
 #: The tag of the scaffold cells the student edition adds.
 SCAFFOLD_TAG: str = "scaffold"
 
-_BLOCK = r"^(?P<fence>:{{3,}}|`{{3,}})\{{{name}\}}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*(?:\n|\Z)"
-_SOLUTION_BLOCK = re.compile(_BLOCK.format(name="solution"), re.MULTILINE | re.DOTALL)
-_START = re.compile(_BLOCK.format(name="solution-start"), re.MULTILINE | re.DOTALL)
-_END = re.compile(_BLOCK.format(name="solution-end"), re.MULTILINE | re.DOTALL)
+#: The folder of ``book/`` that holds the checks files; never copied to students.
+CHECKS_DIR: str = "checks"
 
 
-def strip_solution_markup(text: str, inside: bool = False) -> tuple[str, bool]:
-    """Remove solutions from one cell's or page's MyST text.
-
-    Parameters
-    ----------
-    text : str
-        The Markdown.
-    inside : bool, default False
-        Whether the text starts inside a gated solution (after a ``solution-start``).
-
-    Returns
-    -------
-    tuple of (str, bool)
-        The text without solutions, and whether it ends inside a gated solution.
+def strip_solution_markup(text: str) -> str:
+    """Remove every ``{solution}`` directive from a cell's or page's MyST text.
 
     Examples
     --------
     >>> text = "Question.\\n\\n```{solution} ex-1\\nThe answer.\\n```\\n\\nMore text.\\n"
     >>> strip_solution_markup(text)
-    ('Question.\\n\\n\\nMore text.\\n', False)
-    >>> strip_solution_markup(":::{exercise}\\nQ\\n:::\\n\\n:::{solution-start} ex-1\\n:::\\n")
-    (':::{exercise}\\nQ\\n:::\\n\\n', True)
+    'Question.\\n\\n\\nMore text.\\n'
     """
-    out = []
-    while True:
-        if inside:
-            end = _END.search(text)
-            if end is None:
-                return "".join(out), True
-            text, inside = text[end.end() :], False
+    return SOLUTION_BLOCK.sub("", text)
+
+
+def _pieces(cell: nbformat.NotebookNode, index: int, scaffolds: Mapping) -> list:
+    """A Markdown cell without its solutions, split where an autograded solution stood."""
+    out, position = [], 0
+    for block in SOLUTION_BLOCK.finditer(cell.source):
+        before = cell.source[position : block.start()]
+        position = block.end()
+        question = scaffolds.get((index, block.start()))
+        if question is None:
+            out.append(before)
             continue
-        text = _SOLUTION_BLOCK.sub("", text)
-        start = _START.search(text)
-        if start is None:
-            out.append(text)
-            return "".join(out), False
-        out.append(text[: start.start()])
-        text, inside = text[start.end() :], True
+        scaffold = nbformat.v4.new_code_cell(
+            scaffold_source(question), metadata={"tags": [SCAFFOLD_TAG]}
+        )
+        out += [before, scaffold]
+    out.append(cell.source[position:])
+    # Join text around dropped solutions; each run of text becomes one cell, blank runs vanish.
+    cells, text = [], ""
+    for piece in out:
+        if isinstance(piece, str):
+            text += piece
+            continue
+        if text.strip():
+            cells.append(_with_source(cell, text))
+        text = ""
+        cells.append(piece)
+    if text.strip():
+        cells.append(_with_source(cell, text))
+    return cells
 
 
-def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def _with_source(cell: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    """A copy of ``cell`` with another source and a fresh id (a split cell has several parts)."""
+    fresh = nbformat.v4.new_markdown_cell(source.strip("\n"), metadata=copy.deepcopy(cell.metadata))
+    fresh.cell_type = cell.cell_type
+    return fresh
+
+
+def student_notebook(
+    notebook: nbformat.NotebookNode, checks: Mapping | None = None
+) -> nbformat.NotebookNode:
     """The student version of one book notebook.
 
     Parameters
     ----------
     notebook : nbformat.NotebookNode
         A book notebook, in the exercise convention.
+    checks : mapping, optional
+        Its checks file (:func:`~consentlib.classroom.convention.read_checks`): the exercises
+        that get a scaffold.
 
     Returns
     -------
     nbformat.NotebookNode
-        A new notebook: no solution cell or solution markup, a scaffold cell (tag ``scaffold``)
-        after every autograded exercise, no outputs and no ``metadata.otter``.
+        A new notebook: no solution, a scaffold cell (tag ``scaffold``) where each autograded
+        exercise's solution stood, no outputs.
 
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook()
-    >>> nb.cells = [
-    ...     nbformat.v4.new_markdown_cell(
-    ...         ":::{exercise}\\n:label: ex-1\\nCompute the mean.\\n:::",
-    ...         metadata={"otter": {"name": "q1", "answers": ["m"], "tests": [
-    ...             {"code": "assert m == 2", "hint": "Average."}]}},
-    ...     ),
-    ...     nbformat.v4.new_markdown_cell(
-    ...         ":::{solution-start} ex-1\\n:::", metadata={"tags": ["solution"]}
-    ...     ),
-    ...     nbformat.v4.new_code_cell("m = 2", metadata={"tags": ["solution"]}),
-    ...     nbformat.v4.new_markdown_cell(
-    ...         "Two.\\n\\n:::{solution-end}\\n:::", metadata={"tags": ["solution"]}
-    ...     ),
-    ... ]
-    >>> [(c.cell_type, c.source) for c in student_notebook(nb).cells][1:]
-    [('code', '# YOUR CODE HERE\\nm = ...')]
+    >>> nb.cells = [nbformat.v4.new_markdown_cell(
+    ...     ":::{exercise}\\n:label: ex-1\\nCompute the mean.\\n:::\\n\\n"
+    ...     ":::{solution} ex-1\\n:class: dropdown\\n```{code-cell} python\\nm = 2\\n```\\n"
+    ...     "Two.\\n:::\\n\\nMore text."
+    ... )]
+    >>> checks = {"ex-1": {"name": "q1", "answers": ["m"], "tests": [
+    ...     {"code": "assert m == 2", "hint": "Average."}]}}
+    >>> [(c.cell_type, c.source) for c in student_notebook(nb, checks).cells]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('markdown', ':::{exercise}\\n:label: ex-1\\nCompute the mean.\\n:::'),
+     ('code', '# YOUR CODE HERE\\nm = ...'),
+     ('markdown', 'More text.')]
     """
-    by_cell = {q.cell_index: q for q in questions(notebook)}
+    scaffolds = {(q.solution.cell_index, q.solution.start): q for q in questions(notebook, checks)}
+    solutions(notebook)  # refuses the retired solution-start/solution-end markers
     result = copy.deepcopy(notebook)
     cells = []
-    inside = False
     for index, cell in enumerate(result.cells):
-        if is_solution(cell):
-            _, inside = strip_solution_markup(cell.source, inside)
-            continue
-        if inside and cell.cell_type != "markdown":
-            continue
-        if cell.cell_type in ("markdown", "raw"):
-            cell.source, inside = strip_solution_markup(cell.source, inside)
-            if not cell.source.strip():
-                continue
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-        cell.metadata.pop("otter", None)
-        cells.append(cell)
-        if index in by_cell:
-            cells.append(
-                nbformat.v4.new_code_cell(
-                    scaffold_source(by_cell[index]), metadata={"tags": [SCAFFOLD_TAG]}
-                )
-            )
+            cells.append(cell)
+        elif SOLUTION_BLOCK.search(cell.source):
+            cells += _pieces(cell, index, scaffolds)
+        else:
+            cells.append(cell)
     result.cells = cells
     return result
 
@@ -209,17 +210,17 @@ def write_student_edition(
         if pages is not None and path.suffix in (".ipynb", ".md") and path.name not in pages:
             continue
         if path.is_dir():
-            if not path.name.startswith((".", "_")):
-                shutil.copytree(path, target / path.name)
+            # The book's Sphinx extensions (_ext) come along; the checks (hidden ones) do not.
+            if not path.name.startswith(".") and path.name not in (CHECKS_DIR, "_build"):
+                ignore = shutil.ignore_patterns("__pycache__")
+                shutil.copytree(path, target / path.name, ignore=ignore)
         elif path.suffix == ".ipynb":
-            notebook = student_notebook(nbformat.read(path, as_version=4))
+            notebook = student_notebook(nbformat.read(path, as_version=4), read_checks(path))
             nbformat.write(notebook, target / path.name)
             notebooks.append(target / path.name)
         elif path.suffix == ".md":
-            text, inside = strip_solution_markup(path.read_text(encoding="utf-8"))
-            if inside:
-                raise ValueError(f"{path.name}: a solution-start has no solution-end")
-            (target / path.name).write_text(text, encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
+            (target / path.name).write_text(strip_solution_markup(text), encoding="utf-8")
         else:
             shutil.copy2(path, target / path.name)
     (outdir / "_config.yml").write_text(

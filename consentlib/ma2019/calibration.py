@@ -45,18 +45,23 @@ _ARMS = DEFAULT_CONDITIONS  # ("control", "treatment", "placebo"): rows of every
 # Analyzed respondents per arm. W_T is at most (n_a + n_b) / 4, and the printed SE ratios need
 # W >= 55.995 (Table 2), 57.76 (Table 3) and 58.04 (Table 4), so control + treatment >= 224,
 # control + placebo >= 232 and treatment + placebo >= 233 out of 346: 112/113/121 fits.
-_ARM_TOTALS = np.array([112, 113, 121])
+#: Analyzed respondents per arm (control, treatment, placebo) in the shipped file.
+ARM_TOTALS: np.ndarray = np.array([112, 113, 121])
 # The base enumerator's analyzed respondents per arm. Checking every size from 2 to 59 per arm,
 # these are the only ones for which the intercept identities of all three tables have integer
 # solutions inside the windows and the SE ratios fit in 368 respondents.
 _BASE_COUNTS = np.array([14, 14, 16])
-_N_MISSING = N_RESPONDENTS - int(_ARM_TOTALS.sum())  # 22 respondents with no answer
+#: Respondents with no answer in the shipped file (22).
+N_MISSING: int = N_RESPONDENTS - int(ARM_TOTALS.sum())
 
 # Where the generator aims the responses before calibrating: arm means, the spread of
 # enumerator effects, and the response standard deviation in each arm.
-_ARM_MEANS = np.array([3.10, 3.86, 3.42])
-_ENUMERATOR_SD = 0.15
-_RESPONSE_SD = np.array([1.05, 0.80, 1.05])
+#: The mean response each arm aims at before calibration (control, treatment, placebo).
+ARM_MEANS: np.ndarray = np.array([3.10, 3.86, 3.42])
+#: The standard deviation of the enumerators' shifts of the mean response.
+ENUMERATOR_SD: float = 0.15
+#: The targeted within-cell standard deviation of responses in each arm.
+RESPONSE_SD: np.ndarray = np.array([1.05, 0.80, 1.05])
 # Pooled within-cell response variances accepted as plausible, per arm.
 _WITHIN_VARIANCE_RANGE = (0.45, 1.6)
 
@@ -172,11 +177,11 @@ def generate_replication_data(seed: int | np.random.Generator = DEFAULT_SEED) ->
     sums, square_totals = _search_sums(counts, base_sums, rng)
     squares = _allocate_squares(counts, sums, square_totals, rng)
     responses = [
-        [_cell_responses(int(n), int(s), int(q), rng) for n, s, q in zip(*row, strict=True)]
+        [cell_responses(int(n), int(s), int(q), rng) for n, s, q in zip(*row, strict=True)]
         for row in zip(counts, sums, squares, strict=True)
     ]
-    missing = rng.multinomial(_N_MISSING, (counts / counts.sum()).ravel()).reshape(counts.shape)
-    data = _assemble(responses, missing, _covariates(rng), rng)
+    missing = rng.multinomial(N_MISSING, (counts / counts.sum()).ravel()).reshape(counts.shape)
+    data = assemble_survey(responses, missing, draw_covariates(rng), rng)
     problems = calibration_misses(data)
     if problems:
         raise RuntimeError("the generated data miss targets: " + "; ".join(problems))
@@ -456,7 +461,7 @@ def _search_design(rng: np.random.Generator, reps: int = 400_000, n_batches: int
         counts[:, 0] = _BASE_COUNTS
         class_size = rng.integers(13, 18, size=(reps, n_free - 1, 1))
         counts[:, 1:-1] = class_size + rng.integers(-2, 3, size=(reps, n_free - 1, 3))
-        counts[:, -1] = _ARM_TOTALS - counts[:, :-1].sum(axis=1)
+        counts[:, -1] = ARM_TOTALS - counts[:, :-1].sum(axis=1)
         last = counts[:, -1]
         keep = (last.min(axis=1) >= 10) & (last.max(axis=1) <= 20)
         keep &= last.max(axis=1) - last.min(axis=1) <= 4
@@ -561,9 +566,9 @@ def _search_sums(
     q_min, q_max = _square_bounds_table(int(counts.max()))
 
     for _ in range(max_batches):
-        effects = rng.normal(0.0, _ENUMERATOR_SD, size=(batch, n_enum, 1))
-        noise = rng.normal(0.0, 1.0, size=(batch, n_enum, n_arms)) * np.sqrt(counts) * _RESPONSE_SD
-        start = np.round(counts * (_ARM_MEANS + effects) + noise)
+        effects = rng.normal(0.0, ENUMERATOR_SD, size=(batch, n_enum, 1))
+        noise = rng.normal(0.0, 1.0, size=(batch, n_enum, n_arms)) * np.sqrt(counts) * RESPONSE_SD
+        start = np.round(counts * (ARM_MEANS + effects) + noise)
         start[:, 0] = base_sums
         gap = target - _coefficients(counts, start, designs)
         # Babai's nearest plane: the integer move closest to the real minimum-norm move.
@@ -598,7 +603,7 @@ def _search_sums(
         s_idx = np.clip(s_int, 0, q_min.shape[1] - 1)
         ok &= (totals >= q_min[n_idx, s_idx].sum(axis=1)).all(axis=1)
         ok &= (totals <= q_max[n_idx, s_idx].sum(axis=1)).all(axis=1)
-        within = (totals - (sums**2 / counts).sum(axis=1)) / (_ARM_TOTALS - n_enum)
+        within = (totals - (sums**2 / counts).sum(axis=1)) / (ARM_TOTALS - n_enum)
         ok &= ((within >= within_low) & (within <= within_high)).all(axis=1)
         hits = np.flatnonzero(ok)
         if hits.size:
@@ -641,7 +646,14 @@ def _square_bounds_table(max_n: int) -> tuple[np.ndarray, np.ndarray]:
     return q_min, q_max
 
 
-def _attainable_squares(n: int, total: int) -> np.ndarray:
+def attainable_squares(n: int, total: int) -> np.ndarray:
+    """The sums of squares that ``n`` responses from 1 to 5 summing to ``total`` can have.
+
+    Examples
+    --------
+    >>> attainable_squares(2, 6).tolist()  # (1, 5), (2, 4) and (3, 3)
+    [18, 20, 26]
+    """
     comps = _compositions(n)
     return np.unique((comps @ _VALUES**2)[comps @ _VALUES == total])
 
@@ -653,7 +665,7 @@ def _allocate_squares(
     squares = np.zeros_like(sums)
     for arm in range(counts.shape[1]):
         n, s = counts[:, arm], sums[:, arm]
-        options = [_attainable_squares(int(ni), int(si)) for ni, si in zip(n, s, strict=True)]
+        options = [attainable_squares(int(ni), int(si)) for ni, si in zip(n, s, strict=True)]
         variance = (square_totals[arm] - (s**2 / n).sum()) / (n.sum() - len(n))
         aim = s**2 / n + variance * (n - 1)
         pick = [int(np.argmin(np.abs(o - a))) for o, a in zip(options, aim, strict=True)]
@@ -675,12 +687,18 @@ def _allocate_squares(
     return squares
 
 
-def _cell_responses(n: int, total: int, squares: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw n responses (1-5) with the given sum and sum of squares, favouring smooth shapes.
+def cell_responses(n: int, total: int, squares: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` responses (1-5) with the given sum and sum of squares, favouring smooth shapes.
 
     Among the count vectors with exactly that sum and sum of squares, one is drawn with
     probability proportional to its multinomial probability under a discretized normal
     distribution with the cell's mean and variance, then the responses are shuffled.
+
+    Examples
+    --------
+    >>> cells = cell_responses(4, 12, 38, np.random.default_rng(1))
+    >>> int(cells.sum()), int((cells**2).sum())
+    (12, 38)
     """
     comps = _compositions(n)
     comps = comps[(comps @ _VALUES == total) & (comps @ _VALUES**2 == squares)]
@@ -699,8 +717,9 @@ def _cell_responses(n: int, total: int, squares: int, rng: np.random.Generator) 
 # --------------------------------------------------------------------------------------------
 
 
-def _covariates(rng: np.random.Generator) -> pd.DataFrame:
-    """Draw the Table 1 covariates of 368 officials, with the printed means exactly.
+def draw_covariates(rng: np.random.Generator) -> pd.DataFrame:
+    """Draw the Table 1 covariates of 368 officials, with the printed means exactly (public: the
+    personal datasets draw theirs the same way).
 
     Ages are integers from 26 to 59; years of service count from a civil-service entry at 18 or
     later, years of party membership from joining at 18 or later (0 for the few non-members).
@@ -766,7 +785,7 @@ def _nudge_total(values: np.ndarray, total: int, low, high, rng: np.random.Gener
     return values
 
 
-def _assemble(
+def assemble_survey(
     responses: list[list[np.ndarray]],
     missing: np.ndarray,
     covariates: pd.DataFrame,

@@ -21,17 +21,17 @@ import numpy as np
 import pandas as pd
 
 from consentlib.ma2019.calibration import (
-    _ARM_MEANS,
-    _ARM_TOTALS,
-    _ENUMERATOR_SD,
-    _N_MISSING,
-    _RESPONSE_SD,
+    ARM_MEANS,
+    ARM_TOTALS,
+    ENUMERATOR_SD,
     ENUMERATORS,
+    N_MISSING,
     N_RESPONDENTS,
-    _assemble,
-    _attainable_squares,
-    _cell_responses,
-    _covariates,
+    RESPONSE_SD,
+    assemble_survey,
+    attainable_squares,
+    cell_responses,
+    draw_covariates,
 )
 
 __all__ = ["PersonalTargets", "personal_data", "personal_targets"]
@@ -100,12 +100,12 @@ def personal_targets(student_id: str | int) -> PersonalTargets:
     True
     """
     rng = np.random.default_rng(_seed(student_id))
-    n_missing = int(rng.integers(_N_MISSING - 10, _N_MISSING + 11))
+    n_missing = int(rng.integers(N_MISSING - 10, N_MISSING + 11))
     answering = N_RESPONDENTS - n_missing
-    shares = rng.dirichlet(_ARM_TOTALS * 0.5)
+    shares = rng.dirichlet(ARM_TOTALS * 0.5)
     arm_totals = rng.multinomial(answering, shares)
     while arm_totals.min() < 90:  # keep every arm large enough for the book's estimators
-        arm_totals = rng.multinomial(answering, rng.dirichlet(_ARM_TOTALS * 0.5))
+        arm_totals = rng.multinomial(answering, rng.dirichlet(ARM_TOTALS * 0.5))
     k = len(ENUMERATORS)
     enumerator_shares = rng.dirichlet(np.full(k, 12.0))
     counts = np.column_stack(
@@ -117,19 +117,19 @@ def personal_targets(student_id: str | int) -> PersonalTargets:
     missing = rng.multinomial(n_missing, (counts / counts.sum()).ravel()).reshape(counts.shape)
     # Effects: the control mean moves a little, the two effects more, so that each student's
     # treatment and placebo effects differ visibly from the book's (0.76 and 0.32).
-    control = _ARM_MEANS[0] + rng.normal(0, 0.15)
+    control = ARM_MEANS[0] + rng.normal(0, 0.15)
     effects = np.array([rng.uniform(0.35, 1.05), rng.uniform(0.0, 0.6)])
     arm_means = np.array([control, control + effects[0], control + effects[1]])
-    levels = rng.normal(0, _ENUMERATOR_SD * rng.uniform(0.8, 2.0), k)
+    levels = rng.normal(0, ENUMERATOR_SD * rng.uniform(0.8, 2.0), k)
     levels -= levels.mean()
-    response_sd = _RESPONSE_SD * rng.uniform(0.75, 1.15)
+    response_sd = RESPONSE_SD * rng.uniform(0.75, 1.15)
     return PersonalTargets(counts, missing, arm_means, levels, response_sd)
 
 
 def _cell_targets(n: int, mean: float, sd: float) -> tuple[int, int]:
     """The integer sum and the attainable sum of squares of n responses nearest the targets."""
     total = int(np.clip(round(n * mean), n, 5 * n))
-    attainable = _attainable_squares(n, total)
+    attainable = attainable_squares(n, total)
     aim = total**2 / n + sd**2 * (n - 1)
     return total, int(attainable[np.argmin(np.abs(attainable - aim))])
 
@@ -166,6 +166,6 @@ def personal_data(student_id: str | int) -> pd.DataFrame:
         for arm, n in enumerate(row):
             mean = float(np.clip(targets.arm_means[arm] + targets.enumerator_levels[e], 1.2, 4.8))
             total, squares = _cell_targets(int(n), mean, float(targets.response_sd[arm]))
-            cells.append(_cell_responses(int(n), total, squares, rng))
+            cells.append(cell_responses(int(n), total, squares, rng))
         responses.append(cells)
-    return _assemble(responses, targets.missing, _covariates(rng), rng, n_assignments=200)
+    return assemble_survey(responses, targets.missing, draw_covariates(rng), rng, n_assignments=200)

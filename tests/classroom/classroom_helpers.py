@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -10,6 +11,23 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = ROOT / "book" / "assignment-broockman.ipynb"
 FIXTURE = Path(__file__).with_name("fixtures") / "personal-exercise.ipynb"
+# Written here, independently of consentlib.classroom, as the website's extension reads them.
+CODE_FENCE = re.compile(r"^```\{code-cell\} python[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?^---[ \t]*\n", re.M | re.S)
+
+
+def with_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as the website runs it: each solution's code fences become code cells
+    right after the Markdown cell that holds the solution."""
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        if cell.cell_type == "markdown":
+            for fence in CODE_FENCE.findall(cell.source):
+                cells.append(nbformat.v4.new_code_cell(FRONT_MATTER.sub("", fence)))
+    result = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    result.cells = cells
+    return result
 
 
 def execute(notebook: nbformat.NotebookNode, cwd: Path, allow_errors: bool = False):

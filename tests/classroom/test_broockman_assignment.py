@@ -1,7 +1,8 @@
 """Every number the Broockman assignment's solution prints, against statsmodels.
 
-The assignment notebook runs (solutions included) in a kernel; a last cell then reports the
-objects it displayed, and each number is recomputed here independently.
+The assignment notebook runs (the code of its solutions included, as on the website) in a
+kernel; a last cell then reports the objects it displayed, and each number is recomputed here
+independently.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from classroom_helpers import ASSIGNMENT, ROOT, execute, output_text
+from classroom_helpers import ASSIGNMENT, ROOT, execute, output_text, with_solutions
 from scipy import stats
 from statsmodels.stats.weightstats import ttest_ind
 
-from consentlib.data import broockman_data
+from consentlib import broockman_data
 
 REPORT = """
 import json
@@ -38,7 +39,7 @@ print("REPORT" + json.dumps({
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
-    notebook = nbformat.read(ASSIGNMENT, as_version=4)
+    notebook = with_solutions(nbformat.read(ASSIGNMENT, as_version=4))
     notebook.cells.append(nbformat.v4.new_code_cell(REPORT))
     execute(notebook, ROOT / "book")
     text = output_text(notebook.cells[-1])

@@ -17,25 +17,20 @@ import nbformat
 import pytest
 from classroom_helpers import ASSIGNMENT, execute, output_text
 
-from consentlib.classroom.convention import is_solution, questions
+from consentlib.classroom.convention import questions, read_checks
 from consentlib.cli import main
 
 OTTER = str(Path(sys.executable).with_name("otter"))
 SCAFFOLD = "# YOUR CODE HERE"
 
 
-def _solutions(book: nbformat.NotebookNode) -> list[str]:
+def _questions():
+    return questions(nbformat.read(ASSIGNMENT, as_version=4), read_checks(ASSIGNMENT))
+
+
+def _solutions() -> list[str]:
     """Each autograded exercise's solution code, from the book notebook."""
-    found = []
-    for question in questions(book):
-        code = []
-        for cell in book.cells[question.cell_index + 1 :]:
-            if not is_solution(cell):
-                break
-            if cell.cell_type == "code":
-                code.append(cell.source)
-        found.append("\n\n".join(code))
-    return found
+    return [question.solution_code for question in _questions()]
 
 
 def _fill(student: Path, answers: list[str | None], target: Path) -> Path:
@@ -87,7 +82,7 @@ def _scores(results: dict) -> dict[str, tuple[float, float]]:
 def test_otter_assign_writes_a_student_notebook_without_solutions(assigned):
     student = nbformat.read(assigned["student"], as_version=4)
     text = "\n".join(c.source for c in student.cells if c.cell_type == "code")
-    for solution in _solutions(nbformat.read(ASSIGNMENT, as_version=4)):
+    for solution in _solutions():
         for line in solution.splitlines():
             if "=" in line:  # every assignment of the solution code is gone
                 assert line not in text
@@ -103,8 +98,7 @@ def test_the_reference_solutions_pass_every_check(assigned):
 
 
 def test_a_completed_notebook_scores_full_marks_with_otter_run(assigned):
-    book = nbformat.read(ASSIGNMENT, as_version=4)
-    filled = _fill(assigned["student"], _solutions(book), assigned["work"] / "filled.ipynb")
+    filled = _fill(assigned["student"], _solutions(), assigned["work"] / "filled.ipynb")
     scores = _scores(_otter_run(assigned, filled))
     assert scores == {"q1": (2.0, 2.0), "q2": (3.0, 3.0), "q3": (1.0, 1.0)}
 
@@ -112,7 +106,7 @@ def test_a_completed_notebook_scores_full_marks_with_otter_run(assigned):
 def test_a_wrong_answer_gets_its_hint_and_blank_answers_fail(assigned, tmp_path):
     import consentlib as cl
 
-    data = cl.data.broockman_data()
+    data = cl.broockman_data()
     rates = data.groupby("condition", observed=True)["responded"].mean()
     right = rates["out-of-district"] - rates["in-district"]
     wrong = (
@@ -126,7 +120,7 @@ def test_a_wrong_answer_gets_its_hint_and_blank_answers_fail(assigned, tmp_path)
         for c in notebook.cells
         if (m := re.match(r'grader\.check\("(\w+)"\)', c.source))
     }
-    hints = [q.checks[0].hint for q in questions(nbformat.read(ASSIGNMENT, as_version=4))]
+    hints = [q.checks[0].hint for q in _questions()]
     assert hints[0] in checks["q1"]
     assert "not the one computed from your data" in checks["q1"]
     for shown in (f"{right:.4f}", f"{right:.3f}", repr(float(right))):

@@ -17,9 +17,9 @@ import pytest
 import statsmodels.formula.api as smf
 from classroom_helpers import FIXTURE
 
-from consentlib.classroom.convention import questions
+from consentlib import student_data
+from consentlib.classroom.convention import questions, read_checks
 from consentlib.classroom.otter_format import write_otter_master
-from consentlib.data import student_data
 
 OTTER = str(Path(sys.executable).with_name("otter"))
 STUDENTS = ["ab1234", "cd5678", "20261234"]
@@ -87,4 +87,4 @@ def test_a_copied_answer_fails_with_the_hint(test_file, student_id):
 def questions_hint() -> str:
     import nbformat
 
-    return questions(nbformat.read(FIXTURE, as_version=4))[0].checks[0].hint
+    return questions(nbformat.read(FIXTURE, as_version=4), read_checks(FIXTURE))[0].checks[0].hint

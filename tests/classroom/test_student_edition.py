@@ -9,9 +9,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom_helpers import ASSIGNMENT, FIXTURE, ROOT, execute
+from classroom_helpers import ASSIGNMENT, CODE_FENCE, FIXTURE, ROOT, execute
 
-from consentlib.classroom.convention import is_solution, questions
+from consentlib.classroom.convention import questions, read_checks
 from consentlib.classroom.site import build_student_site
 from consentlib.classroom.student_edition import SCAFFOLD_TAG, write_student_edition
 
@@ -20,27 +20,21 @@ DIRECTIVE = re.compile(r"\{solution(-start|-end)?\}")
 
 
 def _solution_texts(notebook: nbformat.NotebookNode) -> list[str]:
-    """Every solution's text in a book notebook, found independently of the library: tagged
-    cells, and the lines from a solution-start marker to the next solution-end marker. Code
-    comes as whole cells, prose as paragraphs."""
-    texts, inside, fence = [], False, None
+    """Every solution's text in a book notebook, found independently of the library: the lines
+    inside each ``{solution}`` fence, prose as paragraphs and code as whole fences."""
+    texts = []
     for cell in notebook.cells:
-        lines = []
+        lines, fence = [], None
         for line in cell.source.splitlines():
-            if "{solution-start}" in line:
-                inside = True
-            elif "{solution-end}" in line:
-                inside = False
-            elif "{solution}" in line:
+            if fence is None and "{solution}" in line:
                 fence = line.split("{")[0]
             elif fence is not None and line.strip() == fence:
                 fence = None
-            elif inside or fence is not None or is_solution(cell):
+            elif fence is not None:
                 lines.append(line)
-        if cell.cell_type == "code" and lines:
-            texts.append(cell.source.strip())
-        elif lines:
-            texts += [p.strip() for p in "\n".join(lines).split("\n\n")]
+        body = "\n".join(lines) + "\n"
+        texts += [code.strip() for code in CODE_FENCE.findall(body)]
+        texts += [p.strip() for p in CODE_FENCE.sub("", body).split("\n\n")]
     return [t for t in texts if len(t) > 40 and "{solution" not in t and t != ":::"]
 
 
@@ -74,44 +68,32 @@ def test_the_chapter_text_is_otherwise_identical(edition, path):
     book = nbformat.read(path, as_version=4)
     student = nbformat.read(edition.root / "book" / path.name, as_version=4)
     kept = [c for c in student.cells if SCAFFOLD_TAG not in c.metadata.get("tags", [])]
-    found = [
-        ("code", c.source) if c.cell_type == "code" else ("markdown", _text_lines(c.source)[0])
-        for c in kept
-    ]
-    assert found == _expected_cells(book)
+    assert _flat(kept) == _flat(book.cells)
 
 
-def _text_lines(text: str, inside: bool = False) -> tuple[list[str], bool]:
-    """The lines of Markdown that carry text (no blank, fence-only or option lines) outside any
-    solution, and whether the text ends inside a gated solution."""
+def _text_lines(text: str) -> list[str]:
+    """The lines of Markdown that carry text (no blank or fence-only lines) outside any
+    solution."""
     kept, fence = [], None
     for line in text.splitlines():
-        if "{solution-start}" in line:
-            inside = True
-        elif "{solution-end}" in line:
-            inside = False
-        elif "{solution}" in line:
+        if fence is None and "{solution}" in line:
             fence = line.split("{")[0]
         elif fence is not None:
             fence = None if line.strip() == fence else fence
-        elif not (inside or not line.strip() or line.strip(":` ") == ""):
-            if not line.startswith(":class:"):
-                kept.append(line)
-    return kept, inside
+        elif line.strip() and line.strip(":` ") != "":
+            kept.append(line)
+    return kept
 
 
-def _expected_cells(book: nbformat.NotebookNode) -> list[tuple]:
-    """What the student notebook should hold, computed line by line from the book notebook."""
-    expected, inside = [], False
-    for cell in book.cells:
+def _flat(cells: list) -> list[tuple]:
+    """Code cells whole, Markdown as its text lines, so that a split Markdown cell compares."""
+    found = []
+    for cell in cells:
         if cell.cell_type == "code":
-            if not inside and not is_solution(cell):
-                expected.append(("code", cell.source))
-            continue
-        lines, inside = _text_lines(cell.source, inside)
-        if lines and not is_solution(cell):
-            expected.append(("markdown", lines))
-    return expected
+            found.append(("code", cell.source))
+        else:
+            found += [("markdown", line) for line in _text_lines(cell.source)]
+    return found
 
 
 def test_each_autograded_exercise_gets_a_scaffold(edition):
@@ -119,9 +101,17 @@ def test_each_autograded_exercise_gets_a_scaffold(edition):
     student = nbformat.read(edition.root / "book" / ASSIGNMENT.name, as_version=4)
     scaffolds = [c for c in student.cells if SCAFFOLD_TAG in c.metadata.get("tags", [])]
     assert [c.source.splitlines()[1:] for c in scaffolds] == [
-        [f"{name} = ..." for name in q.answers] for q in questions(book)
+        [f"{name} = ..." for name in q.answers] for q in questions(book, read_checks(ASSIGNMENT))
     ]
-    assert all("otter" not in c.metadata for c in student.cells)  # hidden checks stay out
+
+
+def test_the_checks_files_stay_out_of_the_student_edition(edition):
+    # They hold the hidden checks.
+    assert (ROOT / "book" / "checks" / f"{ASSIGNMENT.stem}.yml").is_file()
+    assert not (edition.root / "book" / "checks").exists()
+    assert not any(p.name == f"{ASSIGNMENT.stem}.yml" for p in edition.root.rglob("*"))
+    with zipfile.ZipFile(edition.zip_path) as archive:
+        assert not any("checks" in name.split("/") for name in archive.namelist())
 
 
 def test_the_zip_holds_the_student_notebooks_and_no_solution(edition):
@@ -175,7 +165,12 @@ def _mini_book(tmp_path: Path, notebook: Path) -> Path:
     source = tmp_path / "source"
     (source / "book").mkdir(parents=True)
     shutil.copy2(notebook, source / "book" / notebook.name)
+    checks = notebook.parent / "checks" / f"{notebook.stem}.yml"
+    (source / "book" / "checks").mkdir()
+    shutil.copy2(checks, source / "book" / "checks" / checks.name)
     shutil.copy2(ROOT / "book" / "references.bib", source / "book" / "references.bib")
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "book" / "_ext", source / "book" / "_ext", ignore=ignore)
     shutil.copy2(ROOT / "_config.yml", source / "_config.yml")
     (source / "_toc.yml").write_text(f"format: jb-book\nroot: book/{notebook.stem}\n")
     return source

@@ -18,8 +18,8 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 URL = CONFIG["repository"]["url"]
 BRANCH = CONFIG["repository"]["branch"]
 
-#: Other projects' repositories the book may link to (none yet).
-OTHER_REPOSITORIES: set[str] = set()
+#: Other projects' repositories the book may link to: the tools it names.
+OTHER_REPOSITORIES = {"jupyter-book/jupyterlab-myst"}
 
 GITHUB = re.compile(r"https?://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\s)\]\"'>#?]|$)")
 BINDER = re.compile(r"https?://mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/([\w.-]+)")
