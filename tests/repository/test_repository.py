@@ -102,3 +102,11 @@ def test_config_raises_on_notebook_errors():
     assert config["execute"]["execute_notebooks"] == "force"
     assert config["only_build_toc_files"] is True
     assert config["bibtex_bibfiles"] == ["book/references.bib"]
+
+
+def test_readme_starts_with_the_two_commands():
+    """A newcomer's first lines: `make book` and `make test`, before anything else."""
+    lines = [line for line in (ROOT / "README.md").read_text().splitlines() if line.strip()]
+    assert lines[0].startswith("# ")
+    assert lines[1] == "```bash"
+    assert lines[2].startswith("make book") and lines[3].startswith("make test")
