@@ -433,7 +433,12 @@ def contrast(result: EstimationResult, expression: str | Mapping[str, float]) ->
     >>> float(contrast(fit, "treatment - placebo").table["estimate"].iloc[0])
     2.333...
     """
-    if not isinstance(result, EstimationResult) or result.vcov is None:
+    if not isinstance(result, EstimationResult):
+        raise TypeError(
+            f"result must be an EstimationResult with a covariance matrix (vcov); got "
+            f"{type(result).__name__}"
+        )
+    if result.vcov is None:
         raise ValueError("result must be an EstimationResult with a covariance matrix (vcov)")
     if not isinstance(expression, Mapping) and (
         not isinstance(expression, str) or not expression.strip()

@@ -192,6 +192,8 @@ def _check_arms_present(kept: pd.DataFrame, is_treated: np.ndarray, block_col, t
 def _check_exact(exact: bool | str) -> bool | str:
     if isinstance(exact, (bool, np.bool_)):
         return bool(exact)
+    if not isinstance(exact, str):
+        raise TypeError(f"exact must be 'auto', True or False; got {exact!r}")
     if exact != "auto":
         raise ValueError(f"exact must be 'auto', True or False; got {exact!r}")
     return exact

@@ -101,12 +101,12 @@ def _check_number(
 ) -> float:
     """Check that ``value`` is one finite real number within the given bounds."""
     bounds = _describe_bounds(low, high, strict)
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number {bounds}; got {value!r}")
+    if isinstance(value, (bool, str, bytes)):
+        raise TypeError(f"{name} must be a number {bounds}; got {value!r}")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number {bounds}; got {value!r}") from None
+        raise TypeError(f"{name} must be a number {bounds}; got {value!r}") from None
     if not math.isfinite(number) or not _within(np.asarray(number), low, high, strict).all():
         raise ValueError(f"{name} must be a number {bounds}; got {value!r}")
     return number
@@ -125,7 +125,7 @@ def _check_array(
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers {bounds}; got {value!r}") from None
+        raise TypeError(f"{name} must be numbers {bounds}; got {value!r}") from None
     if array.size == 0:
         raise ValueError(f"{name} must hold at least one number {bounds}; got {value!r}")
     bad = ~np.isfinite(array) | ~_within(array, low, high, strict)

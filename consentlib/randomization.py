@@ -498,7 +498,7 @@ def _check_counts(values: object, n_arms: int, name: str) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must hold one count per condition; got {values!r}") from None
+        raise TypeError(f"{name} must hold one count per condition; got {values!r}") from None
     if array.ndim != 1 or array.shape[0] != n_arms:
         raise ValueError(
             f"{name} must hold one count per condition ({n_arms} conditions); got {values!r}"
@@ -513,9 +513,7 @@ def _check_probs(values: object, n_arms: int, name: str) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must hold one probability per condition; got {values!r}"
-        ) from None
+        raise TypeError(f"{name} must hold one probability per condition; got {values!r}") from None
     if array.ndim != 1 or array.shape[0] != n_arms:
         raise ValueError(
             f"{name} must hold one probability per condition ({n_arms} conditions); got {values!r}"
@@ -540,7 +538,7 @@ def _from_data(data: pd.DataFrame | None, value: object, name: str) -> object:
 def _check_blocks(blocks: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the block labels as given, each unit's block index and the sorted labels."""
     if blocks is None or isinstance(blocks, str):
-        raise ValueError(f"blocks must give one block label per unit; got {blocks!r}")
+        raise TypeError(f"blocks must give one block label per unit; got {blocks!r}")
     values = np.asarray(blocks.to_numpy() if isinstance(blocks, pd.Series) else blocks)
     if values.ndim != 1 or values.shape[0] == 0:
         raise ValueError(

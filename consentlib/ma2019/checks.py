@@ -691,9 +691,9 @@ def consistent_df(statistic: str, p_value: str, df_range: Iterable[float]) -> np
 
 
 def _check_printed(printed: object, name: str) -> str:
-    """Return a printed number's text, normalized, or raise a ValueError naming ``name``."""
+    """Return a printed number's text, normalized, or raise an error naming ``name``."""
     if not isinstance(printed, str):
-        raise ValueError(
+        raise TypeError(
             f"{name} must be a number as printed, a string such as '0.1461' or '<0.001' (the "
             f"printed digits matter); got {printed!r} of type {type(printed).__name__}"
         )
@@ -714,7 +714,7 @@ def _bounds(value: str | float, name: str) -> tuple[float, float]:
     if isinstance(value, str):
         return printed_interval(_check_printed(value, name))
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise ValueError(
+        raise TypeError(
             f"{name} must be a number or a printed string such as '0.7628'; got {value!r}"
         )
     if not math.isfinite(float(value)):
@@ -770,7 +770,7 @@ def _check_sums(values: object, name: str, n_groups: int) -> tuple[float, ...]:
 
 def _check_cells(cells: object) -> FixedEffectCells:
     if not isinstance(cells, FixedEffectCells):
-        raise ValueError(
+        raise TypeError(
             f"cells must be a FixedEffectCells (from fixed_effect_cells or built from counts); "
             f"got {type(cells).__name__}"
         )
@@ -781,13 +781,13 @@ def _check_tables(tables: object) -> tuple[PublishedTable, ...]:
     if isinstance(tables, PublishedTable):
         tables = (tables,)
     if isinstance(tables, (str, bytes)) or not isinstance(tables, Iterable):
-        raise ValueError(f"tables must be a sequence of PublishedTable; got {tables!r}")
+        raise TypeError(f"tables must be a sequence of PublishedTable; got {tables!r}")
     tables = tuple(tables)
     if not tables:
         raise ValueError("tables must hold at least one PublishedTable; got none")
     for table in tables:
         if not isinstance(table, PublishedTable):
-            raise ValueError(
+            raise TypeError(
                 f"tables must hold consentlib.ma2019.published.PublishedTable objects; "
                 f"got {type(table).__name__}"
             )

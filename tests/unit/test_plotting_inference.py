@@ -93,5 +93,5 @@ def test_power_curves_mark_each_effect_with_a_vertical_line(power_result):
 
 
 def test_power_curves_reject_an_object_without_a_power_table():
-    with pytest.raises(ValueError, match=r"results\['a'\].table"):
+    with pytest.raises(TypeError, match=r"results\['a'\].table"):
         power_curves({"a": object()})
