@@ -41,7 +41,7 @@ from ._validation import (
     check_standard_errors,
     check_varies,
 )
-from .results import EstimationResult, Exclusions, drop_missing, tidy_table
+from .results import EstimationResult, Exclusions, drop_missing, result_html, tidy_table
 
 __all__ = [
     "BalanceResult",
@@ -527,9 +527,7 @@ class BalanceResult:
         )
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(float_format=lambda v: f"{v:.3f}", border=0) + (
-            f"<p>{self._omnibus_line()}</p>"
-        )
+        return result_html(f"Balance table\n{self._omnibus_line()}", self.table, digits=".3f")
 
 
 def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str) -> BalanceResult:

@@ -13,7 +13,6 @@ inner products (Frisch–Waugh–Lovell), so a whole matrix of assignments needs
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,7 +35,7 @@ from ._validation import (
     check_varies,
 )
 from .randomization import Design
-from .results import Exclusions, drop_missing
+from .results import Exclusions, drop_missing, result_html
 
 __all__ = [
     "ConfidenceSet",
@@ -135,7 +134,7 @@ class RandomizationInferenceResult:
         return null_distribution(self, bins=bins, ax=ax)
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>" + self.table.to_html(border=0)
+        return result_html(f"Randomization inference\n{self!r}", self.table)
 
     def __repr__(self) -> str:
         kind = "exact, all" if self.exact else "Monte Carlo,"
@@ -637,7 +636,7 @@ class ConfidenceSet:
         )
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>"
+        return result_html(f"Randomization confidence set\n{self!r}", self.table)
 
     def __repr__(self) -> str:
         edge = " It reaches the grid's edge: widen the grid." if self.reaches_grid_edge else ""

@@ -46,6 +46,7 @@ from scipy import optimize, special, stats
 from tqdm.auto import tqdm
 
 from ._validation import as_generator, check_positive_int
+from .results import result_html
 
 __all__ = [
     "SCENARIOS",
@@ -273,11 +274,13 @@ class Offer:
                 "acceptance": self.acceptance,
                 "conflict": self.conflict,
                 "expected_utility": self.expected_utility,
-            }
+            },
+            index=pd.RangeIndex(len(self.instability_cost), name="offer"),
         )
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, float_format="{:.3f}".format)
+        caption = f"The superior's optimal offer at {len(self.instability_cost)} instability costs"
+        return result_html(caption, self.table, digits=".3f")
 
 
 def superior_utility(
@@ -979,8 +982,12 @@ class Simulation:
                 "risk": self.risk,
                 "cancel": self.cancel,
                 "escalated": self.escalated,
-            }
+            },
+            index=pd.RangeIndex(self.cancel.size, name="county"),
         )
+
+    def _repr_html_(self) -> str:
+        return result_html(f"Simulated counties\n{self!r}", self.table, digits=".3f")
 
 
 def simulate(
@@ -1103,7 +1110,7 @@ class ScenarioComparison:
                     "p_escalate": sim.p_escalate,
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows).rename_axis("order")
 
     def __repr__(self) -> str:
         return "ScenarioComparison\n" + self.table.to_string(
@@ -1111,7 +1118,8 @@ class ScenarioComparison:
         )
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, float_format="{:.3f}".format)
+        caption = "Scenarios of the consent-instability model, simulated and exact"
+        return result_html(caption, self.table, digits=".3f")
 
 
 def compare_scenarios(
@@ -1141,11 +1149,12 @@ def compare_scenarios(
     Examples
     --------
     >>> comparison = compare_scenarios(reps=4000, seed=2024)
-    >>> comparison.table[["scenario", "p_cancel_exact"]].round(3)
-                       scenario  p_cancel_exact
-    0              no tolerance           0.415
-    1  tolerance, unanticipated           0.914
-    2    tolerance, anticipated           0.446
+    >>> comparison.table.set_index("scenario")["p_cancel_exact"].round(3)
+    scenario
+    no tolerance                0.415
+    tolerance, unanticipated    0.914
+    tolerance, anticipated      0.446
+    Name: p_cancel_exact, dtype: float64
     >>> bool((abs(comparison.table.p_cancel - comparison.table.p_cancel_exact)
     ...       < 4 * comparison.table.std_error).all())
     True

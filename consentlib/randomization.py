@@ -54,6 +54,7 @@ from consentlib._validation import (
     check_positive_int,
     check_probability,
 )
+from consentlib.results import result_html
 
 __all__ = [
     "TWO_ARMS",
@@ -1385,6 +1386,16 @@ class RerandomizationResult:
     threshold: float
     reps: int
     design: Design
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per unit (in the order of the design's units), with its ``condition``."""
+        return pd.DataFrame(
+            {"condition": self.assignment}, index=pd.RangeIndex(len(self.assignment), name="unit")
+        )
+
+    def _repr_html_(self) -> str:
+        return result_html(f"Rerandomized assignment\n{self!r}", self.table)
 
     def __repr__(self) -> str:
         counts = pd.Series(self.assignment).value_counts().reindex(self.design.conditions)

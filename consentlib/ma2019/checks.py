@@ -47,6 +47,7 @@ from consentlib._validation import (
     check_positive_int,
     check_single_column,
 )
+from consentlib.results import result_html
 
 from .published import PublishedTable, decimals
 
@@ -315,6 +316,10 @@ class FixedEffectCells:
         if self.sum_control is not None:
             columns |= {"sum_control": self.sum_control, "sum_treated": self.sum_treated}
         return pd.DataFrame(columns, index=pd.Index(self.groups, name="group"))
+
+    def _repr_html_(self) -> str:
+        caption = f"Fixed-effect cells: {len(self.groups)} groups, base group {self.groups[0]!r}"
+        return result_html(caption, self.table)
 
 
 def fixed_effect_cells(
