@@ -7,15 +7,10 @@ the printed table (and, where the design is known, the cell counts):
 * :func:`printed_interval` gives the values that print as a number, the basis of every check;
   :func:`ratio_interval` carries it through a division, and :func:`t_is_consistent` asks whether a
   printed t value can be the printed estimate over the printed standard error.
-* For an OLS of an outcome on an arm indicator with group fixed effects (the base group being the
-  first level in sorted order, as R and statsmodels choose), two identities hold in every dataset.
-  :func:`fixed_effect_sum_identity`: ``n_1 * intercept + n_b1 * coefficient`` equals the sum of the
-  base group's outcomes, a whole number when the outcome is a rating or a count.
-  :func:`se_ratio_identity`: with classical standard errors,
-  ``(SE_intercept / SE_coefficient) ** 2 = W / n_1 + p_1 ** 2``, which depends on the design alone.
-  Here ``n_1`` counts the base group's units in the two arms, ``n_b1`` those of them in the
-  treated arm, ``p_1 = n_b1 / n_1``, and ``W = sum_g n_cg n_tg / (n_cg + n_tg)`` sums over the
-  groups. :class:`FixedEffectCells` holds the counts (and sums) per group and arm.
+* For an OLS of an outcome on an arm indicator with group fixed effects, two identities hold in
+  every dataset (stated on the book's API page): :func:`fixed_effect_sum_identity` and
+  :func:`se_ratio_identity`. :class:`FixedEffectCells` holds the counts (and sums) per group and
+  arm.
 * :func:`feasible_base_cells` searches every base-group cell size for the ones with which several
   published tables that share the base group can satisfy both identities at once.
 * :func:`consistent_df` finds the residual degrees of freedom that reconcile a printed t value
@@ -551,17 +546,8 @@ def feasible_base_cells(
 ) -> pd.DataFrame:
     """The base group's cell sizes with which the printed tables can all satisfy both identities.
 
-    Several tables that compare pairs of arms with the same fixed effects share the base group's
-    cells: one size per arm. For every combination of sizes from ``min_size`` to ``max_size``
-    (all at once, on a grid), each table must pass two tests.
-
-    1. The sum identity (:func:`fixed_effect_sum_identity`): some whole number lies between the
-       smallest and largest ``n_1 * intercept + n_b1 * coefficient`` that the printed estimates
-       allow. This assumes an outcome with whole-number values.
-    2. The standard-error identity (:func:`se_ratio_identity`), when ``max_respondents`` is
-       given: ``W = n_1 ((SE_intercept / SE_coefficient)^2 - p_1^2)`` must be positive for some
-       printed-compatible ratio, and at most ``max_respondents / 4`` for some, because each
-       group's term of W is at most a quarter of its units.
+    Every combination of sizes from ``min_size`` to ``max_size``, one per arm, is tested against
+    both identities for every table (the two tests are stated on the book's API page).
 
     Parameters
     ----------
