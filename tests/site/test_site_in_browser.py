@@ -23,7 +23,7 @@ from typing import ClassVar
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
+from book_files import toc_pages
 from browser import block_outside_requests, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,21 +49,6 @@ _PROSE_JS = """() => {
 _IMAGES_JS = """() => Array.from(document.querySelectorAll('main img')).map(img => ({
   src: img.getAttribute('src'), alt: img.getAttribute('alt'),
   loaded: img.complete && img.naturalWidth > 0}))"""
-
-
-def _toc_pages() -> list[str]:
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    yield node[key]
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    return list(walk(yaml.safe_load((ROOT / "_toc.yml").read_text())))
 
 
 @dataclass
@@ -273,7 +258,7 @@ def _visit(browser, base: str, page_name: str) -> Visit:
 @pytest.fixture(scope="module")
 def visits(browser, server) -> dict[str, Visit]:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    seen = {name: _visit(browser, server, name) for name in _toc_pages()}
+    seen = {name: _visit(browser, server, name) for name in toc_pages()}
     heaviest = max(seen.values(), key=lambda v: v.transfer_bytes)
     lines = ["", "page weights, uncached: transferred (gzip, as a static host sends) / on disk"]
     lines += [
@@ -290,7 +275,7 @@ def visits(browser, server) -> dict[str, Visit]:
     return seen
 
 
-PAGES = _toc_pages() if SITE is not None else []
+PAGES = toc_pages() if SITE is not None else []
 
 
 @pytest.mark.parametrize("name", PAGES)
