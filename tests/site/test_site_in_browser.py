@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from book_files import toc_pages
-from browser import block_outside_requests, chromium
+from browser import block_outside_requests, chromium, offline_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ["CONSENTLIB_SITE_DIR"]) if os.environ.get("CONSENTLIB_SITE_DIR") else None
@@ -333,10 +333,8 @@ def test_every_page_has_a_screenshot(visits):
 
 def test_search_finds_chapter_3(browser, server):
     """The search page, built from the site's own index, finds a word of Chapter 3's text."""
-    context = browser.new_context()
-    blocked: list[str] = []
-    block_outside_requests(context, blocked)
-    page = context.new_page()
+    page, blocked, _ = offline_page(browser)
+    context = page.context
     page.goto(f"{server}/search.html?q=banner", wait_until="load")
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=20_000)
@@ -354,12 +352,8 @@ def test_the_static_model_explorer_shows_the_models_values(browser, server):
 
     from consentlib import model
 
-    context = browser.new_context()
-    blocked: list[str] = []
-    block_outside_requests(context, blocked)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, blocked, errors = offline_page(browser)
+    context = page.context
     page.goto(f"{server}/{EXPLORER_PAGE}.html", wait_until="load")
     explorer = page.locator("main .cl-explorer")
     assert explorer.count() == 1
@@ -389,10 +383,8 @@ def test_the_static_model_explorer_shows_the_models_values(browser, server):
 def test_the_site_works_from_a_local_folder(browser):
     """Opened as files, with nothing served and every outside request blocked, a chapter with
     equations still typesets them and loads everything it asks for."""
-    context = browser.new_context()
-    blocked: list[str] = []
-    block_outside_requests(context, blocked)
-    page = context.new_page()
+    page, blocked, _ = offline_page(browser)
+    context = page.context
     failed: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto((SITE / f"{EXPLORER_PAGE}.html").as_uri(), wait_until="load")
