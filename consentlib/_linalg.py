@@ -197,9 +197,8 @@ def batched_ols(
     basis : numpy.ndarray
         Orthonormal columns (n, k) spanning the other regressors (:func:`regressor_basis`).
     se_type : {"classical", "HC0", "HC1", "HC2"}
-        The standard error. HC2 uses the leverages of the full regression, which are the
-        basis's leverages plus d~_i^2 / d~'d~ for the residualized indicator d~; a row with a
-        leverage of 1 gets a NaN standard error, since HC2 is undefined there.
+        The standard error; a row with a leverage of 1 gets a NaN HC2 standard error, since HC2
+        is undefined there.
 
     Returns
     -------

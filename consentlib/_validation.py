@@ -1,8 +1,9 @@
 """Input checks at the front door of the public API.
 
-Every public function validates its arguments here, once, and raises a :class:`ValueError`
-that names the argument or column, the value that was wrong and what was expected. Inner
-functions trust their inputs.
+Every public function validates its arguments here, once, and raises a :class:`TypeError`
+for an argument of the wrong type or a :class:`ValueError` for a wrong value, naming the
+argument or column, the value that was wrong and what was expected. Inner functions trust their
+inputs.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
         return seed
     if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
-    raise ValueError(
+    raise TypeError(
         f"seed must be an int, a numpy.random.Generator or None; got {seed!r} "
         f"of type {type(seed).__name__}"
     )
@@ -43,14 +44,14 @@ def as_column_list(value: str | Sequence[str] | None, name: str) -> list[str]:
         return [value]
     values = list(value)
     if not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{name} must be a column name or a list of column names; got {value!r}")
+        raise TypeError(f"{name} must be a column name or a list of column names; got {value!r}")
     return values
 
 
 def check_conditions(conditions: Sequence[str]) -> tuple[str, ...]:
     """Return the conditions as a tuple, checking there are at least two and no repeats."""
     if isinstance(conditions, str):
-        raise ValueError(
+        raise TypeError(
             f"conditions must be a sequence of labels such as ('control', 'treatment'); "
             f"got the single string {conditions!r}"
         )
@@ -65,7 +66,7 @@ def check_conditions(conditions: Sequence[str]) -> tuple[str, ...]:
 def check_dataframe(data: object, name: str = "data") -> pd.DataFrame:
     """Check that ``data`` is a non-empty pandas DataFrame."""
     if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame; got {type(data).__name__}")
+        raise TypeError(f"{name} must be a pandas DataFrame; got {type(data).__name__}")
     if data.empty:
         raise ValueError(f"{name} has no rows")
     return data
@@ -120,11 +121,11 @@ def check_single_column(value: str | Sequence[str] | None, name: str) -> str | N
 def check_finite_number(value: object, name: str) -> float:
     """Check that ``value`` is a finite real number and return it as a float."""
     if isinstance(value, (str, bytes, bool)):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
+        raise TypeError(f"{name} must be a finite number; got {value!r}")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a finite number; got {value!r}") from None
+        raise TypeError(f"{name} must be a finite number; got {value!r}") from None
     if not np.isfinite(number):
         raise ValueError(f"{name} must be a finite number; got {value!r}")
     return number
@@ -145,10 +146,12 @@ def check_labels_present(
 
 def check_probability(value: float, name: str, *, open_interval: bool = True) -> float:
     """Check that ``value`` is a probability (strictly inside (0, 1) by default)."""
+    if isinstance(value, (str, bytes, bool)):
+        raise TypeError(f"{name} must be a number between 0 and 1; got {value!r}")
     try:
         p = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}") from None
+        raise TypeError(f"{name} must be a number between 0 and 1; got {value!r}") from None
     ok = 0 < p < 1 if open_interval else 0 <= p <= 1
     if not ok:
         bounds = "strictly between 0 and 1" if open_interval else "between 0 and 1"
@@ -158,7 +161,9 @@ def check_probability(value: float, name: str, *, open_interval: bool = True) ->
 
 def check_positive_int(value: object, name: str) -> int:
     """Check that ``value`` is a whole number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number of at least 1; got {value!r}")
+    if value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}")
     return int(value)
 

@@ -41,7 +41,7 @@ from ._validation import (
     check_standard_errors,
     check_varies,
 )
-from .results import EstimationResult, Exclusions, drop_missing, tidy_table
+from .results import EstimationResult, Exclusions, drop_missing, result_html, tidy_table
 
 __all__ = [
     "BalanceResult",
@@ -433,7 +433,12 @@ def contrast(result: EstimationResult, expression: str | Mapping[str, float]) ->
     >>> float(contrast(fit, "treatment - placebo").table["estimate"].iloc[0])
     2.333...
     """
-    if not isinstance(result, EstimationResult) or result.vcov is None:
+    if not isinstance(result, EstimationResult):
+        raise TypeError(
+            f"result must be an EstimationResult with a covariance matrix (vcov); got "
+            f"{type(result).__name__}"
+        )
+    if result.vcov is None:
         raise ValueError("result must be an EstimationResult with a covariance matrix (vcov)")
     if not isinstance(expression, Mapping) and (
         not isinstance(expression, str) or not expression.strip()
@@ -522,9 +527,7 @@ class BalanceResult:
         )
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(float_format=lambda v: f"{v:.3f}", border=0) + (
-            f"<p>{self._omnibus_line()}</p>"
-        )
+        return result_html(f"Balance table\n{self._omnibus_line()}", self.table, digits=".3f")
 
 
 def balance_table(data: pd.DataFrame, covariates: Sequence[str], condition: str) -> BalanceResult:

@@ -2,18 +2,13 @@
 
 Under a sharp null hypothesis every unit's outcome under any assignment is known, so the
 distribution of the test statistic over the assignments the design could have produced is known
-too. :func:`randomization_inference` computes that distribution exactly when the assignments are
-few and by Monte Carlo otherwise, redrawing from the design (fixed counts, blocks, a
-rerandomization rule) rather than shuffling a column.
-
-All the statistics are computed for every draw at once with NumPy: the regression coefficient of
-an indicator on an outcome, after partialling out fixed effects and covariates, is a ratio of two
-inner products (Frisch–Waugh–Lovell), so a whole matrix of assignments needs two matrix products.
+too. :func:`randomization_inference` computes it exactly when the assignments are few and by
+Monte Carlo otherwise, redrawing from the design rather than shuffling a column (the book's API
+page says how, and why that matters).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,7 +31,7 @@ from ._validation import (
     check_varies,
 )
 from .randomization import Design
-from .results import Exclusions, drop_missing
+from .results import Exclusions, drop_missing, result_html
 
 __all__ = [
     "ConfidenceSet",
@@ -135,7 +130,7 @@ class RandomizationInferenceResult:
         return null_distribution(self, bins=bins, ax=ax)
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>" + self.table.to_html(border=0)
+        return result_html(f"Randomization inference\n{self!r}", self.table)
 
     def __repr__(self) -> str:
         kind = "exact, all" if self.exact else "Monte Carlo,"
@@ -192,6 +187,8 @@ def _check_arms_present(kept: pd.DataFrame, is_treated: np.ndarray, block_col, t
 def _check_exact(exact: bool | str) -> bool | str:
     if isinstance(exact, (bool, np.bool_)):
         return bool(exact)
+    if not isinstance(exact, str):
+        raise TypeError(f"exact must be 'auto', True or False; got {exact!r}")
     if exact != "auto":
         raise ValueError(f"exact must be 'auto', True or False; got {exact!r}")
     return exact
@@ -301,29 +298,10 @@ def randomization_inference(
 ) -> RandomizationInferenceResult:
     """Test the sharp null of a constant effect of ``treated`` against ``control``.
 
-    The units in the two arms are re-randomized between them, keeping the number in each arm
-    fixed, within blocks when ``blocks`` is given: the pairwise test that R's ri2 runs for a
-    multi-arm design, holding the other arms' units where they are. Outcomes under the null are
-    Y0 = Y - null_effect * D for every unit, and each redrawn assignment D* gets the statistic
-    computed on Y0 + null_effect * D*.
-
-    With ``design``, assignments are instead redrawn from that design for all units (so a
-    rerandomization rule is respected), and the statistic is computed on the units each draw
-    puts in the two arms; the null is then that no condition has any effect (``null_effect``
-    must be 0). Enumerated assignments that are not equally likely (``prob_each`` designs with
-    a remainder) are weighted by their probabilities.
-
-    This is what distinguishes randomization inference from a permutation of the treatment
-    column, which is what pyfixest's ``ritest`` does: a permutation ignores blocks and the
-    rerandomization rule, so its null distribution is not the design's, and its p-values differ
-    whenever the design restricted the assignment.
-
-    The p-value is two-sided. When the design allows no more than ``reps`` assignments (and
-    ``exact`` is "auto" or True), all of them are enumerated and p is the share with
-    ``abs(T* - null_effect) >= abs(T - null_effect)``. Otherwise ``reps`` assignments are drawn
-    and ``p = (1 + count) / (1 + reps)``, where ``count`` is the number of draws at least as
-    extreme; this is a valid p-value for a Monte Carlo test. Ties are judged with a tolerance of
-    1e-10.
+    The two arms' units are re-randomized between them (within blocks when ``blocks`` is
+    given), or, with ``design``, whole assignments are redrawn from that design. The p-value is
+    two-sided: exact when every assignment is enumerated, ``(1 + count) / (1 + reps)`` by Monte
+    Carlo. The book's API page gives the details.
 
     Parameters
     ----------
@@ -635,7 +613,7 @@ class ConfidenceSet:
         )
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>"
+        return result_html(f"Randomization confidence set\n{self!r}", self.table)
 
     def __repr__(self) -> str:
         edge = " It reaches the grid's edge: widen the grid." if self.reaches_grid_edge else ""

@@ -1,30 +1,11 @@
 """Formal models of protest as bargaining leverage: a superior proposes, a subordinate can resist.
 
-Two models, both used in the book's chapter on the formal model.
-
-*Bargaining under a costly lottery* (Fearon 1995). A superior (the city) and a subordinate (the
-county) divide a stake of size 1. If they fail to agree, the superior presses on and ends up with
-an expected share ``win_prob`` of the stake, minus its cost of the conflict; for a city facing a
-county that resists, that cost is the expected instability cost to its officials' careers.
-:func:`bargaining_range` gives the settlements both sides prefer to conflict. When the
-subordinate's reservation value ``r`` (the smallest concession it accepts) is private and drawn
-from a distribution ``F``, the superior offers the concession ``x`` that maximizes
-
-    F(x) * (1 - x) + (1 - F(x)) * (win_prob - instability_cost),
-
-in closed form for a uniform ``F`` (:func:`optimal_offer`) and by a vectorized grid search for
-any ``F`` (:func:`optimal_offer_numeric`).
-
-*The book's stylized consent-instability model* (the book's own construction, not a model from
-Ma 2019). Grievance ``g ~ U(0, 1)``; the county's tolerance ``tau`` lowers the cost of mobilizing,
-``c(tau) = base_cost - tolerance_effect * tau``; turnout is
-``n = Phi((alignment * g - c(tau)) / cost_spread)``; the city observes ``n`` plus Gaussian noise
-of standard deviation ``observation_noise``, forms the posterior mean of the instability risk
-``rho(g) = g**2`` under the tolerance it believes in, ``tau_hat``, and cancels the merger if and
-only if ``career_cost * E[rho | observed; tau_hat] > merger_benefit``. The parameters live in the
-frozen dataclass :class:`ConsentModel`; :func:`simulate` draws counties, :func:`cancel_probability`
-computes the same probability by quadrature, and :func:`county_payoff` adds the county's blame
-cost when a protest escalates.
+Two models, both used in the book's chapter on the formal model: bargaining under a costly
+lottery (Fearon 1995; :func:`bargaining_range`, :func:`optimal_offer`,
+:func:`optimal_offer_numeric`) and the book's stylized consent-instability model (the book's own
+construction, not a model from Ma 2019; :class:`ConsentModel`, :func:`simulate`,
+:func:`cancel_probability`, :func:`county_payoff`). The book's API page states both models and
+derives the closed forms used here.
 
 References
 ----------
@@ -46,6 +27,7 @@ from scipy import optimize, special, stats
 from tqdm.auto import tqdm
 
 from ._validation import as_generator, check_positive_int
+from .results import result_html
 
 __all__ = [
     "SCENARIOS",
@@ -101,12 +83,12 @@ def _check_number(
 ) -> float:
     """Check that ``value`` is one finite real number within the given bounds."""
     bounds = _describe_bounds(low, high, strict)
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number {bounds}; got {value!r}")
+    if isinstance(value, (bool, str, bytes)):
+        raise TypeError(f"{name} must be a number {bounds}; got {value!r}")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number {bounds}; got {value!r}") from None
+        raise TypeError(f"{name} must be a number {bounds}; got {value!r}") from None
     if not math.isfinite(number) or not _within(np.asarray(number), low, high, strict).all():
         raise ValueError(f"{name} must be a number {bounds}; got {value!r}")
     return number
@@ -125,7 +107,7 @@ def _check_array(
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers {bounds}; got {value!r}") from None
+        raise TypeError(f"{name} must be numbers {bounds}; got {value!r}") from None
     if array.size == 0:
         raise ValueError(f"{name} must hold at least one number {bounds}; got {value!r}")
     bad = ~np.isfinite(array) | ~_within(array, low, high, strict)
@@ -273,11 +255,13 @@ class Offer:
                 "acceptance": self.acceptance,
                 "conflict": self.conflict,
                 "expected_utility": self.expected_utility,
-            }
+            },
+            index=pd.RangeIndex(len(self.instability_cost), name="offer"),
         )
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, float_format="{:.3f}".format)
+        caption = f"The superior's optimal offer at {len(self.instability_cost)} instability costs"
+        return result_html(caption, self.table, digits=".3f")
 
 
 def superior_utility(
@@ -351,15 +335,8 @@ def optimal_offer(
 ) -> Offer:
     """Return the superior's optimal concession when the reservation value is uniform (closed form).
 
-    With ``r ~ U(reservation_low, reservation_high)`` the expected payoff is concave between the
-    two bounds, and its first-order condition gives
-
-        x* = (1 - win_prob + instability_cost + reservation_low) / 2,
-
-    clipped to ``[reservation_low, reservation_high]``: half-way between the lowest possible
-    reservation value and the most the superior would ever concede, ``1 - win_prob +
-    instability_cost``. Each extra unit of instability cost raises the concession by one half
-    until every type of subordinate accepts.
+    ``x* = (1 - win_prob + instability_cost + reservation_low) / 2``, clipped to
+    ``[reservation_low, reservation_high]`` (derived on the book's API page).
 
     Parameters
     ----------
@@ -700,12 +677,8 @@ def posterior_risk(
 ) -> NDArray[np.float64]:
     """Return the city's posterior mean of the instability risk, ``E[g**2 | observed; tau_hat]``.
 
-    The city's prior on grievance is uniform on [0, 1]. Given its belief ``tau_hat`` about the
-    county's tolerance, it expects turnout ``n(g; tau_hat)`` and reads an observed turnout ``m``
-    through the Gaussian likelihood ``exp(-(m - n(g; tau_hat))**2 / (2 * eta**2))``. The
-    posterior mean is a ratio of two integrals over ``g``, computed by the trapezoid rule on an
-    even grid for all observations at once (in chunks, with the likelihood rescaled per
-    observation so that it cannot underflow).
+    The prior on grievance is uniform on [0, 1] and the likelihood Gaussian; the two integrals of
+    the posterior mean are computed by the trapezoid rule (see the book's API page).
 
     Parameters
     ----------
@@ -823,11 +796,8 @@ def cancel_probability(
 ) -> float:
     """Return the probability that the city cancels, by quadrature instead of simulation.
 
-    With the threshold ``m*`` of :func:`cancel_threshold`, a county with grievance ``g`` sees the
-    merger cancelled with probability ``P(n(g; tau) + eps > m*) = Phi((n(g; tau) - m*) / eta)``;
-    averaging over ``g ~ U(0, 1)`` by Gauss-Legendre quadrature (16 nodes on each of 128 equal
-    panels, all evaluated at once) gives the answer, within about 1e-6 of ``scipy.integrate.quad``
-    even for observation noise as small as 0.002.
+    The average over grievance of ``Phi((n(g; tau) - m*) / eta)``, with ``m*`` from
+    :func:`cancel_threshold`, by Gauss-Legendre quadrature (see the book's API page).
 
     Parameters
     ----------
@@ -979,8 +949,12 @@ class Simulation:
                 "risk": self.risk,
                 "cancel": self.cancel,
                 "escalated": self.escalated,
-            }
+            },
+            index=pd.RangeIndex(self.cancel.size, name="county"),
         )
+
+    def _repr_html_(self) -> str:
+        return result_html(f"Simulated counties\n{self!r}", self.table, digits=".3f")
 
 
 def simulate(
@@ -1103,7 +1077,7 @@ class ScenarioComparison:
                     "p_escalate": sim.p_escalate,
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows).rename_axis("order")
 
     def __repr__(self) -> str:
         return "ScenarioComparison\n" + self.table.to_string(
@@ -1111,7 +1085,8 @@ class ScenarioComparison:
         )
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, float_format="{:.3f}".format)
+        caption = "Scenarios of the consent-instability model, simulated and exact"
+        return result_html(caption, self.table, digits=".3f")
 
 
 def compare_scenarios(
@@ -1141,11 +1116,12 @@ def compare_scenarios(
     Examples
     --------
     >>> comparison = compare_scenarios(reps=4000, seed=2024)
-    >>> comparison.table[["scenario", "p_cancel_exact"]].round(3)
-                       scenario  p_cancel_exact
-    0              no tolerance           0.415
-    1  tolerance, unanticipated           0.914
-    2    tolerance, anticipated           0.446
+    >>> comparison.table.set_index("scenario")["p_cancel_exact"].round(3)
+    scenario
+    no tolerance                0.415
+    tolerance, unanticipated    0.914
+    tolerance, anticipated      0.446
+    Name: p_cancel_exact, dtype: float64
     >>> bool((abs(comparison.table.p_cancel - comparison.table.p_cancel_exact)
     ...       < 4 * comparison.table.std_error).all())
     True
@@ -1253,14 +1229,9 @@ def county_payoff(
 ) -> pd.DataFrame:
     """Return the county officials' expected payoff from tolerating protest, with a blame cost.
 
-    The county values a cancelled merger at 1 and pays ``blame_cost`` if the protest escalates.
-    The city believes the county's tolerance is ``discount * tau``: 0 for a city that takes
-    turnout at face value, 1 for one that fully discounts the tolerance it knows about.
-
-    Past :func:`escalation_onset`, each extra unit of tolerance raises the probability of
-    escalation by ``delta / a`` and, before turnout saturates, the probability of cancellation by
-    about ``(1 - discount) * delta / a`` (exactly so when the city sees turnout without error).
-    More tolerance then pays only if ``blame_cost < 1 - discount``.
+    The county values a cancelled merger at 1 and pays ``blame_cost`` if the protest escalates;
+    the city believes the county's tolerance is ``discount * tau`` (when more tolerance pays is
+    derived on the book's API page).
 
     Parameters
     ----------

@@ -54,6 +54,7 @@ from consentlib._validation import (
     check_positive_int,
     check_probability,
 )
+from consentlib.results import result_html
 
 __all__ = [
     "TWO_ARMS",
@@ -498,7 +499,7 @@ def _check_counts(values: object, n_arms: int, name: str) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must hold one count per condition; got {values!r}") from None
+        raise TypeError(f"{name} must hold one count per condition; got {values!r}") from None
     if array.ndim != 1 or array.shape[0] != n_arms:
         raise ValueError(
             f"{name} must hold one count per condition ({n_arms} conditions); got {values!r}"
@@ -513,9 +514,7 @@ def _check_probs(values: object, n_arms: int, name: str) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must hold one probability per condition; got {values!r}"
-        ) from None
+        raise TypeError(f"{name} must hold one probability per condition; got {values!r}") from None
     if array.ndim != 1 or array.shape[0] != n_arms:
         raise ValueError(
             f"{name} must hold one probability per condition ({n_arms} conditions); got {values!r}"
@@ -540,7 +539,7 @@ def _from_data(data: pd.DataFrame | None, value: object, name: str) -> object:
 def _check_blocks(blocks: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the block labels as given, each unit's block index and the sorted labels."""
     if blocks is None or isinstance(blocks, str):
-        raise ValueError(f"blocks must give one block label per unit; got {blocks!r}")
+        raise TypeError(f"blocks must give one block label per unit; got {blocks!r}")
     values = np.asarray(blocks.to_numpy() if isinstance(blocks, pd.Series) else blocks)
     if values.ndim != 1 or values.shape[0] == 0:
         raise ValueError(
@@ -1387,6 +1386,16 @@ class RerandomizationResult:
     threshold: float
     reps: int
     design: Design
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per unit (in the order of the design's units), with its ``condition``."""
+        return pd.DataFrame(
+            {"condition": self.assignment}, index=pd.RangeIndex(len(self.assignment), name="unit")
+        )
+
+    def _repr_html_(self) -> str:
+        return result_html(f"Rerandomized assignment\n{self!r}", self.table)
 
     def __repr__(self) -> str:
         counts = pd.Series(self.assignment).value_counts().reindex(self.design.conditions)

@@ -3,6 +3,11 @@
 Every estimator in :mod:`consentlib.estimation` returns an :class:`EstimationResult`; its
 ``table`` has the columns of estimatr's ``tidy()``: ``estimate, std_error, statistic, df,
 p_value, conf_low, conf_high``, indexed by term.
+
+Every public result object of the library follows one convention: ``.table`` is a tidy
+:class:`pandas.DataFrame` (one row per term, covariate, unit or scenario, one column per
+quantity) whose index has a name, and the object shows itself in a notebook through
+``_repr_html_``, built by :func:`result_html` (a caption, then the table).
 """
 
 from __future__ import annotations
@@ -137,8 +142,46 @@ def tidy_table(
     return table
 
 
-def _format_table_html(table: pd.DataFrame) -> str:
-    return table.to_html(float_format=lambda v: f"{v:.4g}", border=0)
+def result_html(
+    caption: str,
+    table: pd.DataFrame | None = None,
+    *,
+    digits: str = ".4g",
+    max_rows: int | None = 20,
+) -> str:
+    """The notebook display of a result: an escaped caption, then its table.
+
+    Parameters
+    ----------
+    caption : str
+        Plain text (escaped here); its first line is shown in bold.
+    table : pandas.DataFrame, optional
+        The result's ``.table``; omitted, only the caption is shown.
+    digits : str
+        The format of floating-point numbers.
+    max_rows : int or None
+        Longer tables show their first and last rows only (None shows every row).
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"p": [0.12345]}, index=pd.Index(["a"], name="term"))
+    >>> caption = "Title" + chr(10) + "A note & more"
+    >>> print(result_html(caption, frame, max_rows=None).splitlines()[0])
+    <p><b>Title</b><br>A note &amp; more</p><table class="dataframe">
+    """
+    head, _, rest = caption.partition("\n")
+    text = f"<b>{html.escape(head)}</b>" + (f"<br>{html.escape(rest)}" if rest else "")
+    if table is None:
+        return f"<p>{text}</p>"
+    shown = table.to_html(
+        float_format=lambda v: format(v, digits), border=0, max_rows=max_rows, show_dimensions=False
+    )
+    return f"<p>{text}</p>" + shown
 
 
 @dataclass(frozen=True)
@@ -191,9 +234,5 @@ class EstimationResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        caption = (
-            f"<p><b>{html.escape(self.method)}</b><br>Standard errors: "
-            f"{html.escape(self.se_type)}; N = {self.nobs}. "
-            f"{html.escape(self.excluded_note)}</p>"
-        )
-        return caption + _format_table_html(self.table)
+        caption = f"{self.method}\nStandard errors: {self.se_type}; N = {self.nobs}. "
+        return result_html(caption + self.excluded_note, self.table, max_rows=None)

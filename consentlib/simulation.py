@@ -28,6 +28,7 @@ from ._validation import (
     check_simulated_variation,
 )
 from .randomization import Design
+from .results import result_html
 
 __all__ = [
     "PowerResult",
@@ -172,15 +173,17 @@ class PowerResult:
         ax.set_title(f"{self.reps:,} simulated experiments of {self.n} units per point")
         return ax
 
-    def _repr_html_(self) -> str:
-        return self.table.to_html(float_format=lambda v: f"{v:.3f}", border=0)
-
-    def __repr__(self) -> str:
+    def _caption(self) -> str:
         return (
             f"Power by simulation ({self.reps:,} experiments per row, n = {self.n}, "
-            f"{self.se_type} standard errors, alpha = {self.alpha})\n"
-            + self.table.to_string(float_format=lambda v: f"{v:.3f}")
+            f"{self.se_type} standard errors, alpha = {self.alpha})"
         )
+
+    def _repr_html_(self) -> str:
+        return result_html(self._caption(), self.table, digits=".3f", max_rows=None)
+
+    def __repr__(self) -> str:
+        return self._caption() + "\n" + self.table.to_string(float_format=lambda v: f"{v:.3f}")
 
 
 def simulate_power(

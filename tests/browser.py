@@ -79,3 +79,18 @@ def block_outside_requests(context, blocked: list[str]) -> None:
             route_.abort()
 
     context.route("**/*", route)
+
+
+def offline_page(browser, **context_options) -> tuple[object, list[str], list[str]]:
+    """A page in a new browser context whose requests outside localhost are blocked.
+
+    Returns the page, the list of blocked URLs and the list of the page's uncaught JavaScript
+    errors; both lists fill as the page runs. Close it with ``page.context.close()``.
+    """
+    context = browser.new_context(**context_options)
+    blocked: list[str] = []
+    block_outside_requests(context, blocked)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, blocked, errors

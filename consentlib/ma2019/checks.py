@@ -7,15 +7,10 @@ the printed table (and, where the design is known, the cell counts):
 * :func:`printed_interval` gives the values that print as a number, the basis of every check;
   :func:`ratio_interval` carries it through a division, and :func:`t_is_consistent` asks whether a
   printed t value can be the printed estimate over the printed standard error.
-* For an OLS of an outcome on an arm indicator with group fixed effects (the base group being the
-  first level in sorted order, as R and statsmodels choose), two identities hold in every dataset.
-  :func:`fixed_effect_sum_identity`: ``n_1 * intercept + n_b1 * coefficient`` equals the sum of the
-  base group's outcomes, a whole number when the outcome is a rating or a count.
-  :func:`se_ratio_identity`: with classical standard errors,
-  ``(SE_intercept / SE_coefficient) ** 2 = W / n_1 + p_1 ** 2``, which depends on the design alone.
-  Here ``n_1`` counts the base group's units in the two arms, ``n_b1`` those of them in the
-  treated arm, ``p_1 = n_b1 / n_1``, and ``W = sum_g n_cg n_tg / (n_cg + n_tg)`` sums over the
-  groups. :class:`FixedEffectCells` holds the counts (and sums) per group and arm.
+* For an OLS of an outcome on an arm indicator with group fixed effects, two identities hold in
+  every dataset (stated on the book's API page): :func:`fixed_effect_sum_identity` and
+  :func:`se_ratio_identity`. :class:`FixedEffectCells` holds the counts (and sums) per group and
+  arm.
 * :func:`feasible_base_cells` searches every base-group cell size for the ones with which several
   published tables that share the base group can satisfy both identities at once.
 * :func:`consistent_df` finds the residual degrees of freedom that reconcile a printed t value
@@ -47,6 +42,7 @@ from consentlib._validation import (
     check_positive_int,
     check_single_column,
 )
+from consentlib.results import result_html
 
 from .published import PublishedTable, decimals
 
@@ -316,6 +312,10 @@ class FixedEffectCells:
             columns |= {"sum_control": self.sum_control, "sum_treated": self.sum_treated}
         return pd.DataFrame(columns, index=pd.Index(self.groups, name="group"))
 
+    def _repr_html_(self) -> str:
+        caption = f"Fixed-effect cells: {len(self.groups)} groups, base group {self.groups[0]!r}"
+        return result_html(caption, self.table)
+
 
 def fixed_effect_cells(
     data: pd.DataFrame,
@@ -546,17 +546,8 @@ def feasible_base_cells(
 ) -> pd.DataFrame:
     """The base group's cell sizes with which the printed tables can all satisfy both identities.
 
-    Several tables that compare pairs of arms with the same fixed effects share the base group's
-    cells: one size per arm. For every combination of sizes from ``min_size`` to ``max_size``
-    (all at once, on a grid), each table must pass two tests.
-
-    1. The sum identity (:func:`fixed_effect_sum_identity`): some whole number lies between the
-       smallest and largest ``n_1 * intercept + n_b1 * coefficient`` that the printed estimates
-       allow. This assumes an outcome with whole-number values.
-    2. The standard-error identity (:func:`se_ratio_identity`), when ``max_respondents`` is
-       given: ``W = n_1 ((SE_intercept / SE_coefficient)^2 - p_1^2)`` must be positive for some
-       printed-compatible ratio, and at most ``max_respondents / 4`` for some, because each
-       group's term of W is at most a quarter of its units.
+    Every combination of sizes from ``min_size`` to ``max_size``, one per arm, is tested against
+    both identities for every table (the two tests are stated on the book's API page).
 
     Parameters
     ----------
@@ -691,9 +682,9 @@ def consistent_df(statistic: str, p_value: str, df_range: Iterable[float]) -> np
 
 
 def _check_printed(printed: object, name: str) -> str:
-    """Return a printed number's text, normalized, or raise a ValueError naming ``name``."""
+    """Return a printed number's text, normalized, or raise an error naming ``name``."""
     if not isinstance(printed, str):
-        raise ValueError(
+        raise TypeError(
             f"{name} must be a number as printed, a string such as '0.1461' or '<0.001' (the "
             f"printed digits matter); got {printed!r} of type {type(printed).__name__}"
         )
@@ -714,7 +705,7 @@ def _bounds(value: str | float, name: str) -> tuple[float, float]:
     if isinstance(value, str):
         return printed_interval(_check_printed(value, name))
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise ValueError(
+        raise TypeError(
             f"{name} must be a number or a printed string such as '0.7628'; got {value!r}"
         )
     if not math.isfinite(float(value)):
@@ -770,7 +761,7 @@ def _check_sums(values: object, name: str, n_groups: int) -> tuple[float, ...]:
 
 def _check_cells(cells: object) -> FixedEffectCells:
     if not isinstance(cells, FixedEffectCells):
-        raise ValueError(
+        raise TypeError(
             f"cells must be a FixedEffectCells (from fixed_effect_cells or built from counts); "
             f"got {type(cells).__name__}"
         )
@@ -781,13 +772,13 @@ def _check_tables(tables: object) -> tuple[PublishedTable, ...]:
     if isinstance(tables, PublishedTable):
         tables = (tables,)
     if isinstance(tables, (str, bytes)) or not isinstance(tables, Iterable):
-        raise ValueError(f"tables must be a sequence of PublishedTable; got {tables!r}")
+        raise TypeError(f"tables must be a sequence of PublishedTable; got {tables!r}")
     tables = tuple(tables)
     if not tables:
         raise ValueError("tables must hold at least one PublishedTable; got none")
     for table in tables:
         if not isinstance(table, PublishedTable):
-            raise ValueError(
+            raise TypeError(
                 f"tables must hold consentlib.ma2019.published.PublishedTable objects; "
                 f"got {type(table).__name__}"
             )

@@ -10,7 +10,7 @@ from consentlib._validation import check_columns, check_dataframe
 from consentlib.estimation import ols
 from consentlib.ma2019.checks import matches_printed
 from consentlib.ma2019.published import TABLE1, TABLES
-from consentlib.results import EstimationResult
+from consentlib.results import EstimationResult, result_html
 
 __all__ = ["ReplicatedTables", "replicate_tables"]
 
@@ -35,6 +35,14 @@ class ReplicatedTables:
     def table(self) -> pd.DataFrame:
         """Every printed number beside its reproduction, tidy (as :meth:`comparison`)."""
         return self.comparison()
+
+    def _repr_html_(self) -> str:
+        table = self.table
+        caption = (
+            f"Tables 1-4 of Ma (2019) recomputed\n{int(table['matches'].sum())} of {len(table)} "
+            f"printed numbers reproduced"
+        )
+        return result_html(caption, table)
 
     def as_printed(self, number: int) -> pd.DataFrame:
         """Table 2, 3 or 4 in the article's layout."""
@@ -83,7 +91,7 @@ class ReplicatedTables:
             for v, target in zip(frame["reproduced"], frame["target"], strict=True)
         ]
         frame["alternative_target"] = frame["published"] != frame["target"]
-        return frame
+        return frame.rename_axis("entry")
 
 
 def replicate_tables(data: pd.DataFrame) -> ReplicatedTables:

@@ -259,5 +259,5 @@ def test_main_writes_the_csv_of_the_seed(tmp_path, other_seed_data):
 
 
 def test_a_bad_seed_is_rejected():
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(TypeError, match="seed"):
         generate_replication_data("not a seed")

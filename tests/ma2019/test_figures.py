@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,12 +18,6 @@ from consentlib.estimation import contrast, ols
 from consentlib.ma2019.figures import cases_grid, contrast_comparison, event_timeline
 from consentlib.ma2019.replication import replicate_tables
 from consentlib.plotting import PALETTE
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -323,11 +323,6 @@ BOOK = ROOT / "book"
 SHOTS = ROOT / "_build" / "notebook-shots"
 
 
-def book_notebooks() -> list[Path]:
-    """Every notebook of the book, in file order."""
-    return sorted(BOOK.glob("*.ipynb"))
-
-
 def unresolved_markers() -> tuple[str, ...]:
     """Labels and citation keys of the book: seen in rendered text, a reference was not resolved."""
     text = "\n".join(path.read_text() for path in [*BOOK.glob("*.ipynb"), *BOOK.glob("*.md")])

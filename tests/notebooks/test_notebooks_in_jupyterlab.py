@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from lab_session import book_notebooks, read_in_jupyterlab, unresolved_markers
+from book_files import book_notebooks
+from lab_session import read_in_jupyterlab, unresolved_markers
 
 NOTEBOOKS = book_notebooks()
 

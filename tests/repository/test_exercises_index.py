@@ -156,31 +156,10 @@ def _list_table_records(text: str) -> list[dict[str, str]]:
     return records
 
 
-def _list_tables(text: str) -> list[list[list[str]]]:
-    """Every ``list-table`` in ``text``, as its rows (header included), each a list of cells."""
-    tables: list[list[list[str]]] = []
-    inside, table_rows = False, []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not inside:
-            if stripped.startswith(":::{list-table}"):
-                inside, table_rows = True, []
-            continue
-        if stripped == ":::":
-            tables.append(table_rows)
-            inside = False
-        elif line.startswith("* - "):
-            table_rows.append([line[4:].strip()])
-        elif line.startswith("  - ") and table_rows:
-            table_rows[-1].append(line[4:].strip())
-        elif stripped and table_rows and line.startswith("    "):
-            table_rows[-1][-1] += " " + stripped
-    return tables
-
-
-def _list_table_rows(text: str) -> list[list[str]]:
-    """The body rows of every ``list-table`` in ``text``, each row a list of cell texts."""
-    rows: list[list[str]] = []
+def _list_tables_with_headers(text: str) -> list[tuple[int, list[list[str]]]]:
+    """Every ``list-table`` in ``text``: its ``:header-rows:`` count and its rows, each a list of
+    cells (header rows included)."""
+    tables: list[tuple[int, list[list[str]]]] = []
     inside, header_rows, table_rows = False, 0, []
     for line in text.splitlines():
         stripped = line.strip()
@@ -189,7 +168,7 @@ def _list_table_rows(text: str) -> list[list[str]]:
                 inside, header_rows, table_rows = True, 0, []
             continue
         if stripped == ":::":
-            rows.extend(table_rows[header_rows:])
+            tables.append((header_rows, table_rows))
             inside = False
         elif stripped.startswith(":header-rows:"):
             header_rows = int(stripped.split(":")[2])
@@ -199,7 +178,19 @@ def _list_table_rows(text: str) -> list[list[str]]:
             table_rows[-1].append(line[4:].strip())
         elif stripped and table_rows and line.startswith("    "):
             table_rows[-1][-1] += " " + stripped
-    return rows
+    return tables
+
+
+def _list_tables(text: str) -> list[list[list[str]]]:
+    """Every ``list-table`` in ``text``, as its rows (header included), each a list of cells."""
+    return [rows for _, rows in _list_tables_with_headers(text)]
+
+
+def _list_table_rows(text: str) -> list[list[str]]:
+    """The body rows of every ``list-table`` in ``text``, each row a list of cell texts."""
+    return [
+        row for header_rows, rows in _list_tables_with_headers(text) for row in rows[header_rows:]
+    ]
 
 
 def _chapter_table_records() -> dict[str, dict[str, str]]:

@@ -15,9 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
+from book_files import book_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+NOTEBOOKS = book_notebooks()
 
 _spec = importlib.util.spec_from_file_location(
     "portable_myst", ROOT / "book" / "_ext" / "portable_myst.py"

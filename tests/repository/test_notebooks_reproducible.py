@@ -20,10 +20,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from book_files import book_notebooks
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+NOTEBOOKS = book_notebooks()
 SLOWEST_CELL_SECONDS = 20.0
 TIMEOUT_SECONDS = 600
 TIMINGS = ROOT / "benchmarks" / "results" / "notebook-timings.json"

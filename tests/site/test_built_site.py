@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
+from book_files import toc_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = (
@@ -24,21 +24,6 @@ SITE = (
 )
 
 pytestmark = pytest.mark.skipif(SITE is None, reason="run by `make site-check` after a build")
-
-
-def _toc_pages() -> list[str]:
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    yield node[key]
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    return list(walk(yaml.safe_load((ROOT / "_toc.yml").read_text())))
 
 
 class _Images(HTMLParser):
@@ -65,12 +50,12 @@ def _uses_synthetic_data(page: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("page", _toc_pages())
+@pytest.mark.parametrize("page", toc_pages())
 def test_every_page_of_the_toc_is_built(page):
     assert (SITE / f"{page}.html").exists()
 
 
-@pytest.mark.parametrize("page", [p for p in _toc_pages() if _uses_synthetic_data(p)])
+@pytest.mark.parametrize("page", [p for p in toc_pages() if _uses_synthetic_data(p)])
 def test_pages_using_the_survey_data_say_it_is_synthetic_near_the_top(page):
     text = _html(page)
     main = text[text.find("<main") :]
@@ -81,7 +66,7 @@ def test_pages_using_the_survey_data_say_it_is_synthetic_near_the_top(page):
     assert "synthetic" in first_admonition.group(1).lower()
 
 
-@pytest.mark.parametrize("page", _toc_pages())
+@pytest.mark.parametrize("page", toc_pages())
 def test_every_figure_has_alt_text(page):
     parser = _Images()
     parser.feed(_html(page))
@@ -90,7 +75,7 @@ def test_every_figure_has_alt_text(page):
     assert not missing, f"{page}: images without alt text: {missing}"
 
 
-@pytest.mark.parametrize("page", _toc_pages())
+@pytest.mark.parametrize("page", toc_pages())
 def test_no_error_output_or_unresolved_glue_reaches_the_reader(page):
     text = _html(page)
     # The API page may show a docstring example of an error; chapters must not.
@@ -99,7 +84,7 @@ def test_no_error_output_or_unresolved_glue_reaches_the_reader(page):
     assert "{glue" not in text
 
 
-@pytest.mark.parametrize("page", _toc_pages())
+@pytest.mark.parametrize("page", toc_pages())
 def test_solutions_are_hidden_by_default(page):
     text = _html(page)
     for block in re.findall(r'<div class="solution[^"]*"', text):

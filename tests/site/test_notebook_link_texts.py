@@ -15,10 +15,11 @@ import re
 from pathlib import Path
 
 import pytest
+from book_files import book_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ["CONSENTLIB_SITE_DIR"]) if os.environ.get("CONSENTLIB_SITE_DIR") else None
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+NOTEBOOKS = book_notebooks()
 
 pytestmark = pytest.mark.skipif(SITE is None, reason="run by `make site-check` after a build")
 

@@ -23,8 +23,8 @@ from typing import ClassVar
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
-from browser import block_outside_requests, chromium
+from book_files import toc_pages
+from browser import block_outside_requests, chromium, offline_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ["CONSENTLIB_SITE_DIR"]) if os.environ.get("CONSENTLIB_SITE_DIR") else None
@@ -49,21 +49,6 @@ _PROSE_JS = """() => {
 _IMAGES_JS = """() => Array.from(document.querySelectorAll('main img')).map(img => ({
   src: img.getAttribute('src'), alt: img.getAttribute('alt'),
   loaded: img.complete && img.naturalWidth > 0}))"""
-
-
-def _toc_pages() -> list[str]:
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    yield node[key]
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    return list(walk(yaml.safe_load((ROOT / "_toc.yml").read_text())))
 
 
 @dataclass
@@ -273,7 +258,7 @@ def _visit(browser, base: str, page_name: str) -> Visit:
 @pytest.fixture(scope="module")
 def visits(browser, server) -> dict[str, Visit]:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    seen = {name: _visit(browser, server, name) for name in _toc_pages()}
+    seen = {name: _visit(browser, server, name) for name in toc_pages()}
     heaviest = max(seen.values(), key=lambda v: v.transfer_bytes)
     lines = ["", "page weights, uncached: transferred (gzip, as a static host sends) / on disk"]
     lines += [
@@ -290,7 +275,7 @@ def visits(browser, server) -> dict[str, Visit]:
     return seen
 
 
-PAGES = _toc_pages() if SITE is not None else []
+PAGES = toc_pages() if SITE is not None else []
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -348,10 +333,8 @@ def test_every_page_has_a_screenshot(visits):
 
 def test_search_finds_chapter_3(browser, server):
     """The search page, built from the site's own index, finds a word of Chapter 3's text."""
-    context = browser.new_context()
-    blocked: list[str] = []
-    block_outside_requests(context, blocked)
-    page = context.new_page()
+    page, blocked, _ = offline_page(browser)
+    context = page.context
     page.goto(f"{server}/search.html?q=banner", wait_until="load")
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=20_000)
@@ -369,12 +352,8 @@ def test_the_static_model_explorer_shows_the_models_values(browser, server):
 
     from consentlib import model
 
-    context = browser.new_context()
-    blocked: list[str] = []
-    block_outside_requests(context, blocked)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, blocked, errors = offline_page(browser)
+    context = page.context
     page.goto(f"{server}/{EXPLORER_PAGE}.html", wait_until="load")
     explorer = page.locator("main .cl-explorer")
     assert explorer.count() == 1
@@ -404,10 +383,8 @@ def test_the_static_model_explorer_shows_the_models_values(browser, server):
 def test_the_site_works_from_a_local_folder(browser):
     """Opened as files, with nothing served and every outside request blocked, a chapter with
     equations still typesets them and loads everything it asks for."""
-    context = browser.new_context()
-    blocked: list[str] = []
-    block_outside_requests(context, blocked)
-    page = context.new_page()
+    page, blocked, _ = offline_page(browser)
+    context = page.context
     failed: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto((SITE / f"{EXPLORER_PAGE}.html").as_uri(), wait_until="load")

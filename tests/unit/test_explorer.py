@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from browser import block_outside_requests, chromium
+from browser import chromium, offline_page
 
 from consentlib.explorer import precompute, static_explorer
 
@@ -115,12 +115,7 @@ def test_a_reader_moving_the_sliders_sees_the_direct_values():
     function's own value at that point (rounded to the digits shown)."""
     explorer = static_explorer(_curve, SLIDERS, labels={"a": "the a value"}, title="Curves")
     with chromium() as browser:
-        context = browser.new_context()
-        blocked: list[str] = []
-        block_outside_requests(context, blocked)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page, blocked, errors = offline_page(browser)
         page.set_content(f"<!doctype html><html lang='en'><body>{explorer.to_html()}</body></html>")
         inputs = page.locator("input[type=range]")
         for i, j, k in [(0, 0, 0), (3, 2, 1), (1, 0, 1), (2, 1, 0)]:
@@ -133,4 +128,4 @@ def test_a_reader_moving_the_sliders_sees_the_direct_values():
             assert [float(s) for s in shown] == [a, b, c]
         assert page.get_by_label("the a value").count() == 1
         assert errors == [] and blocked == []
-        context.close()
+        page.context.close()

@@ -210,7 +210,7 @@ def test_errors_name_the_problem(gerber_green):
         randomization_inference(gerber_green, "y", "arm", "t", "c", exact=True, reps=10)
     with pytest.raises(ValueError, match="condition 'x' does not occur"):
         randomization_inference(gerber_green, "y", "arm", "x", "c")
-    with pytest.raises(ValueError, match="seed must be"):
+    with pytest.raises(TypeError, match="seed must be"):
         randomization_inference(gerber_green, "y", "arm", "t", "c", seed="one")
 
 

@@ -381,11 +381,9 @@ def test_results_cannot_be_changed_after_the_fact():
         (lambda: ConsentModel(cost_spread=0), "cost_spread must be a number greater than 0; got 0"),
         (lambda: ConsentModel(tolerance_effect=-1), "tolerance_effect must be a number at least 0"),
         (lambda: ConsentModel(escalation_turnout=1.0), "escalation_turnout must be a number str"),
-        (lambda: ConsentModel(career_cost="high"), "career_cost must be a number greater than 0"),
         (lambda: simulate(MODEL, 1.5, 0.0), "tolerance must be a number between 0 and 1; got 1.5"),
         (lambda: simulate(MODEL, 0.0, -0.1), "believed_tolerance must be a number between 0 and"),
         (lambda: simulate(MODEL, 0.0, 0.0, reps=0), "reps must be a whole number"),
-        (lambda: simulate(MODEL, 0.0, 0.0, seed="x"), "seed must be an int"),
         (lambda: turnout(MODEL, 1.2, 0.0), "grievance must be numbers between 0 and 1; got 1.2"),
         (lambda: sweep(MODEL, "K", [1.0]), "parameter must be one of"),
         (lambda: sweep(MODEL, "career_cost", []), "values must hold at least one value"),
@@ -395,6 +393,18 @@ def test_results_cannot_be_changed_after_the_fact():
 )
 def test_bad_model_inputs_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: ConsentModel(career_cost="high"), "career_cost must be a number greater than 0"),
+        (lambda: simulate(MODEL, 0.0, 0.0, seed="x"), "seed must be an int"),
+    ],
+)
+def test_model_inputs_of_the_wrong_type_raise_type_errors(call, message):
+    with pytest.raises(TypeError, match=message):
         call()
 
 

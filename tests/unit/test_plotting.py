@@ -24,12 +24,6 @@ from consentlib.plotting import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return replication_data()

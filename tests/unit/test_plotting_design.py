@@ -14,12 +14,6 @@ from scipy import stats
 from consentlib.plotting import criterion_histogram
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture
 def criteria() -> np.ndarray:
     return np.random.default_rng(3).chisquare(6, size=3000)
