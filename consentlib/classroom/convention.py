@@ -5,8 +5,8 @@ The notebooks are written once, for JupyterLab and the website alike:
 * an exercise is a ``{exercise}`` directive with a ``:label:``;
 * its solution is ONE Markdown cell (or one block of a Markdown cell) holding a
   ``:::{solution} <label>`` directive (``::::`` when it holds another directive); the solution's
-  code sits in ``{code-cell} python`` fences (three backticks) inside it, each optionally opened by a YAML
-  header (``---`` ... ``---``) with the cell's metadata.
+  code sits in ``{code-cell} python`` fences (three backticks) inside it, each optionally
+  opened by a YAML header (``---`` ... ``---``) with the cell's metadata.
 
 What an autograder needs lives beside the notebook, in ``book/checks/<notebook stem>.yml``, keyed
 by exercise label (see :func:`read_checks`): the otter question's ``name`` (``"q7_2"``: chapter 7,
