@@ -391,7 +391,11 @@ def test_the_site_works_from_a_local_folder(browser):
     _wait_for_math(page)
     typeset = page.locator("main mjx-container").count()
     raw = RAW_MATH.findall(page.evaluate(_PROSE_JS))
+    # index.html sends the reader on to the preface with a meta refresh: wait for that page,
+    # since a screenshot taken mid-redirect fails.
     page.goto((SITE / "index.html").as_uri(), wait_until="load")
+    page.wait_for_url("**/book/preface.html")
+    page.wait_for_load_state("load")
     page.screenshot(path=SHOTS / "index-from-files.png")
     context.close()
     assert blocked == [] and failed == []
