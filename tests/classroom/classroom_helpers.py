@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -14,6 +16,30 @@ FIXTURE = Path(__file__).with_name("fixtures") / "personal-exercise.ipynb"
 # Written here, independently of consentlib.classroom, as the website's extension reads them.
 CODE_FENCE = re.compile(r"^```\{code-cell\} python[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?^---[ \t]*\n", re.M | re.S)
+OTTER = str(Path(sys.executable).with_name("otter"))
+#: otter assign runs a notebook in well under a minute. Its notebook executor waits without a
+#: time limit, and on a rare lost kernel message it waits for ever: stop it and try once more.
+ASSIGN_SECONDS = 240
+
+
+def otter_assign(master: Path, dist: Path, *options: str) -> tuple[int, str]:
+    """Run ``otter assign`` on a master notebook; its exit status and everything it printed."""
+    log = ""
+    for _attempt in range(2):
+        try:
+            done = subprocess.run(
+                [OTTER, "assign", *options, str(master), str(dist)],
+                capture_output=True,
+                text=True,
+                cwd=master.parent.parent,
+                check=False,
+                timeout=ASSIGN_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            log += f"otter assign stopped after {ASSIGN_SECONDS} s without an answer\n"
+            continue
+        return done.returncode, log + done.stdout + done.stderr
+    return 1, log
 
 
 def with_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -8,20 +8,17 @@ a time (this machine's two cores), in one fixture; each chapter then reports on 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-from classroom_helpers import ROOT
+from classroom_helpers import ROOT, otter_assign
 
 from consentlib.classroom.convention import checks_path, questions, read_checks
 from consentlib.classroom.otter_format import write_otter_master
 
-OTTER = str(Path(sys.executable).with_name("otter"))
 CHAPTERS = sorted(p for p in (ROOT / "book").glob("0*.ipynb") if checks_path(p).is_file())
 
 # Answer names a chapter's solutions do not define yet; each chapter's assign fails until its
@@ -33,32 +30,11 @@ class PendingNames(Exception):
     """otter assign failed only because the solutions do not define these answer names."""
 
 
-#: otter assign runs a chapter in well under a minute. Its notebook executor waits without a
-#: time limit, and on a rare lost kernel message it waits for ever: stop it and try once more.
-ASSIGN_SECONDS = 240
-
-
 def _assign(path: Path, work: Path) -> tuple[str, int, str, float]:
     start = time.perf_counter()
     master = write_otter_master(path, work / path.stem / "master")
-    command = [OTTER, "assign", "-v", str(master), str(work / path.stem / "dist")]
-    log = ""
-    for _attempt in range(2):
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                cwd=work / path.stem,
-                check=False,
-                timeout=ASSIGN_SECONDS,
-            )
-        except subprocess.TimeoutExpired:
-            log += f"otter assign stopped after {ASSIGN_SECONDS} s without an answer\n"
-            continue
-        log += done.stdout + done.stderr
-        return path.stem, done.returncode, log, time.perf_counter() - start
-    return path.stem, 1, log, time.perf_counter() - start
+    code, log = otter_assign(master, work / path.stem / "dist", "-v")
+    return path.stem, code, log, time.perf_counter() - start
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from classroom_helpers import ASSIGNMENT, execute, output_text
+from classroom_helpers import ASSIGNMENT, OTTER, execute, otter_assign, output_text
 
 from consentlib.classroom.convention import questions, read_checks
 from consentlib.cli import main
 
-OTTER = str(Path(sys.executable).with_name("otter"))
 SCAFFOLD = "# YOUR CODE HERE"
 
 
@@ -51,17 +49,11 @@ def assigned(tmp_path_factory) -> dict:
     # As an instructor would: the command line writes the master notebook.
     assert main(["otter-master", str(ASSIGNMENT), str(work / "master"), "--name", "broockman"]) == 0
     master = work / "master" / "broockman.ipynb"
-    done = subprocess.run(
-        [OTTER, "assign", "-v", str(master), str(work / "dist")],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    code, log = otter_assign(master, work / "dist", "-v")
+    assert code == 0, log
     student = work / "dist" / "student" / "broockman.ipynb"
     (autograder,) = (work / "dist" / "autograder").glob("*.zip")
-    return {"work": work, "log": done.stdout + done.stderr, "student": student, "zip": autograder}
+    return {"work": work, "log": log, "student": student, "zip": autograder}
 
 
 def _otter_run(assigned: dict, submission: Path) -> dict:

@@ -8,20 +8,16 @@ answer, copied in, fails with the hint.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 import statsmodels.formula.api as smf
-from classroom_helpers import FIXTURE
+from classroom_helpers import FIXTURE, otter_assign
 
 from consentlib import student_data
 from consentlib.classroom.convention import questions, read_checks
 from consentlib.classroom.otter_format import write_otter_master
 
-OTTER = str(Path(sys.executable).with_name("otter"))
 STUDENTS = ["ab1234", "cd5678", "20261234"]
 
 
@@ -43,14 +39,8 @@ def test_file(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("personal")
     master = write_otter_master(FIXTURE, work / "master", "personal")
-    done = subprocess.run(
-        [OTTER, "assign", "--no-run-tests", str(master), str(work / "dist")],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    code, log = otter_assign(master, work / "dist", "--no-run-tests")
+    assert code == 0, log
     (autograder,) = (work / "dist" / "autograder").glob("*.zip")
     with zipfile.ZipFile(autograder) as archive:
         source = archive.read("tests/q1.py").decode("utf-8")
