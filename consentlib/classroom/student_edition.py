@@ -227,6 +227,8 @@ def write_student_edition(
         _student_config((source / "_config.yml").read_text(encoding="utf-8")), encoding="utf-8"
     )
     shutil.copy2(source / "_toc.yml", outdir / "_toc.yml")
+    if (source / "_static").is_dir():  # the site's own styles
+        shutil.copytree(source / "_static", outdir / "_static")
     zip_path = outdir / "consent-to-contend-student.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(target.rglob("*")):

@@ -12,7 +12,9 @@ from __future__ import annotations
 def _list_items(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body")
     if body and 'role="doc-biblioentry"' in body:
-        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+        context["body"] = body.replace(
+            'role="doc-biblioentry"', 'role="listitem"'
+        )
 
 
 def setup(app):

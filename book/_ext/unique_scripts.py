@@ -11,7 +11,9 @@ from __future__ import annotations
 def _key(script) -> tuple:
     attributes = getattr(script, "attributes", {}) or {}
     return (
-        str(getattr(script, "filename", script) or ""),  # inline scripts: None or ""
+        str(
+            getattr(script, "filename", script) or ""
+        ),  # inline scripts: None or ""
         tuple(sorted((str(k), str(v)) for k, v in attributes.items())),
     )
 
